@@ -23,7 +23,7 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
     for cell in json.loads(nb_path.read_text())['cells']:
         src = ''.join(cell['source'])
         if any(d.replace(' ', '') in ('#|hide', '#|include:false') for d in directives(src)): continue
-        if cell['cell_type'] == 'markdown': parts.append(src.strip() + '\n')
+        if cell['cell_type'] == 'markdown': parts.append(src.strip().replace('](images/', '](nbs/images/') + '\n')
         elif cell['cell_type'] == 'code':
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
             if code: parts.append(f"```python\n{code}\n```\n")

@@ -24,7 +24,7 @@ def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backb
     def keep(m, i, o): state['A'] = o; return o.clone()
     h = bb.stage(layer).register_forward_hook(keep)
     try:
-        with torch.enable_grad(): logits = bb.model(x.detach().requires_grad_())
+        with torch.enable_grad(): logits = bb.model(x)
     finally: h.remove()
     t = resolve_targets(target, logits.detach())
     g, = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), state['A'])

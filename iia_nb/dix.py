@@ -7,8 +7,9 @@ from __future__ import annotations
 from functools import partial
 import torch
 import torch.nn as nn
-from .core import check_images, resolve_targets, register
-from .iia import iia, _cnn_attributions, alphas_for
+from .core import check_images, register
+from .iia import iia, _cnn_attributions
+from .ig import path_points
 from .models import backbone
 
 # %% auto #0
@@ -19,7 +20,7 @@ def dix_layer_maps(model:nn.Module, x:torch.Tensor, target=None, layers=(-1,), n
                    batch_size:int=256) -> list:
     "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L)."
     bb = backbone(model); x = check_images(x)
-    with torch.no_grad(): t = resolve_targets(target, bb.model(x))
+    t = bb.targets(x, target)                            # once: each layer's `iia` then only checks it
     return [iia(bb, x, t, points=(l,), n=n, integrand=phi, batch_size=batch_size) for l in layers]
 
 def dix(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it

@@ -8,7 +8,8 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_images, resolve_targets, postprocess, register
+from .core import check_images, postprocess, register
+from .models import backbone
 from .hooks import interpolants, expand
 from .data import transform_for
 
@@ -67,7 +68,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
                         ) -> torch.Tensor:
     "IG attributions `[B,3,H,W]`: `(x - r)` times the quadrature of the gradient along the straight path."
     x = check_images(x)
-    with torch.no_grad(): t = resolve_targets(target, model(x))
+    t = backbone(model).targets(x, target)
     r = input_reference(x, baseline, model)
     a, w = (z.to(x.device) for z in path_points(n, rule))
     v_all, t_all, w_all = interpolants(x, r, a), expand(t, n), w.repeat(len(x))

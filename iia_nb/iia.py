@@ -8,12 +8,13 @@ from functools import partial
 import contextlib
 import torch
 import torch.nn as nn
-from .core import check_images, resolve_targets, postprocess, resize_to, register
+from .core import check_images, postprocess, resize_to, register
+from .ig import path_points
 from .hooks import expand, interpolants, channel_min, replace_output, grad_from_here
 from .models import backbone
 
 # %% auto #0
-__all__ = ['INTEGRANDS', 'PRESETS', 'resolve_points', 'alphas_for', 'rollout', 'gradient_rollout', 'iia', 'iia_released']
+__all__ = ['INTEGRANDS', 'PRESETS', 'resolve_points', 'rollout', 'gradient_rollout', 'iia', 'iia_released']
 
 # %% ../nbs/11_iia.ipynb #7a07bfae
 INTEGRANDS = ('act_grad', 'grad', 'gr')
@@ -25,11 +26,6 @@ def resolve_points(bb, points) -> tuple:
     inp = any(p == 0 or p == 'input' for p in points)
     layers = sorted({bb.index(p) for p in points if not (p == 0 or p == 'input')})
     return inp, layers
-
-def alphas_for(n:int, device=None) -> torch.Tensor:
-    "The papers' path points `k/n`, k = 1..n."
-    if not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-    return torch.arange(1, n + 1, device=device, dtype=torch.float32)/n
 
 # %% ../nbs/11_iia.ipynb #ec3655ea
 def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
@@ -122,8 +118,8 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
     "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
     bb = backbone(model); x = check_images(x)
     inp, layers = resolve_points(bb, points)
-    with torch.no_grad(): t = resolve_targets(target, bb.model(x))
-    alphas = alphas_for(n, x.device)
+    t = bb.targets(x, target)
+    alphas = path_points(n)[0].to(x.device)               # the papers' k/n, k = 1..n
     if bb.kind == 'vit':
         if integrand not in (None, 'gr'): raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
         with torch.enable_grad(): return resize_to(_vit_maps(bb, x, t, inp, layers, alphas, batch_size), x)
@@ -144,7 +140,7 @@ for _name, _pts in PRESETS.items():
 # %% ../nbs/11_iia.ipynb #b7ed6d71
 def _cnn_released(bb, x, t, n, batch_size):
     "The released CNN map: sum over j = 0..n and channels of relu(A(x_j)) * dlogit/dA at layer L."
-    alphas = torch.arange(0, n + 1, device=x.device, dtype=torch.float32)/n
+    alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
     first, img = interpolants(x, torch.zeros_like(x), alphas), expand(torch.arange(len(x), device=x.device), n + 1)
     acc = None
     for s in range(0, len(first), batch_size):
@@ -163,9 +159,9 @@ def _cnn_released(bb, x, t, n, batch_size):
 def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None, batch_size:int=256) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
     bb = backbone(model); x = check_images(x)
-    with torch.no_grad(): t = resolve_targets(target, bb.model(x))
+    t = bb.targets(x, target)
     with torch.enable_grad():
         if bb.kind == 'cnn': return resize_to(_cnn_released(bb, x, t, n or 10, batch_size), x, mode='bicubic')
         n = n or 5
-        alphas = torch.arange(0, n + 1, device=x.device, dtype=torch.float32)/n
+        alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
         return resize_to(_vit_maps(bb, x, t, True, [len(bb.blocks) - 1], alphas, batch_size, average_before_rollout=True), x)

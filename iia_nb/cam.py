@@ -15,14 +15,14 @@ __all__ = ['CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 'gradcampp_wei
 # %% ../nbs/20_cam.ipynb #d40e6f2e
 def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
                    target=None, # None (predicted class), an int, or B ints
-                   layer=-1, # the stage: an index (-1 = L) or a stage name
+                   layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
                   ) -> tuple:
     "`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the targets."
     bb = backbone(model); x = check_images(x)
     if bb.kind != 'cnn': raise ValueError(f"class activation maps need a CNN stage, got a {bb.kind}")
     state = {}
     def keep(m, i, o): state['A'] = o; return o.clone()
-    h = bb.stage(layer).register_forward_hook(keep)
+    h = bb.module(layer).register_forward_hook(keep)
     try:
         with torch.enable_grad(): logits = bb.model(x)
     finally: h.remove()
@@ -64,7 +64,7 @@ CAM_REFERENCES = {
 def cam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
         target=None, # None (predicted class), an int, or B ints
         kind:str='gradcam', # 'gradcam', 'gradcam++', 'xgradcam' or 'layercam'
-        layer=-1, # the stage: an index (-1 = L) or a stage name
+        layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
        ) -> torch.Tensor:
     "Class activation maps `[B,H,W]` (raw, non-negative), resized bilinearly to the input."
     x = check_images(x)

@@ -332,6 +332,14 @@ class Backbone:
         "The stage (CNN) or block (ViT) module at `layer`."
         return self.stages_or_blocks[self.index(layer)]
 
+    def module(self, layer) -> nn.Module:
+        "The stage/block at `layer` (an index or a stage name), or any other module of the model by its name."
+        if isinstance(layer, str) and layer not in self.stage_names:
+            mods = dict(self.model.named_modules())
+            if layer in mods and layer: return mods[layer]
+            raise ValueError(f"{layer!r} is not a stage or module of this model; stages: {self.stage_names}")
+        return self.stage(layer)
+
     def targets(self, x:torch.Tensor, target=None) -> torch.Tensor:
         "Class per image: the predictions (one forward pass) for `target=None`, else `target` checked against the class count (learned once per model)."
         if target is None:

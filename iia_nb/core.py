@@ -104,7 +104,7 @@ class Method:
     name:str; fn:callable; family:str; kinds:tuple; passes:str; reference:str; needs_grad:bool = True
 
 METHODS:dict = {}
-METHOD_MODULES = ['iia_nb.ig', 'iia_nb.iia', 'iia_nb.dix', 'iia_nb.cam', 'iia_nb.camplus', 'iia_nb.paths', 'iia_nb.rise']
+METHOD_MODULES = ['iia_nb.ig', 'iia_nb.iia', 'iia_nb.dix', 'iia_nb.cam', 'iia_nb.camplus', 'iia_nb.paths', 'iia_nb.rise', 'iia_nb.vit', 'iia_nb.ttame']
 
 def register(name:str, family:str, kinds=('cnn', 'vit'), passes:str='', reference:str='', needs_grad:bool=True):
     "Decorator: register `fn(model, x, target=None, **options) -> [B,H,W]` as method `name`."

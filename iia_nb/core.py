@@ -14,8 +14,8 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'METHODS', 'METHOD_MODULES', 'default_device', 'seed_everything', 'in_test',
-           'check_images', 'resolve_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess', 'Method', 'register',
-           'methods', 'explain', 'overlay', 'show_maps']
+           'check_images', 'resolve_targets', 'model_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess',
+           'Method', 'register', 'methods', 'explain', 'overlay', 'show_maps']
 
 # %% ../nbs/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -60,6 +60,18 @@ def resolve_targets(target, logits:torch.Tensor) -> torch.Tensor:
     if t.numel() != B: raise ValueError(f"got {t.numel()} targets for a batch of {B} images")
     if (t < 0).any() or (t >= C).any(): raise ValueError(f"targets must lie in [0, {C}), got {t.tolist()}")
     return t.clone()
+
+# %% ../nbs/00_core.ipynb #2cde0374
+import weakref
+_CLASS_COUNTS = weakref.WeakKeyDictionary()
+
+def model_targets(model:torch.nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
+    "Class per image `[B]`: `model`'s predictions for `target=None` (one forward pass), else `target` checked against its class count (no pass after the first call)."
+    if target is None:
+        with torch.no_grad(): return model(x).argmax(-1)
+    if model not in _CLASS_COUNTS:
+        with torch.no_grad(): _CLASS_COUNTS[model] = model(x[:1]).shape[-1]
+    return resolve_targets(target, torch.empty(len(x), _CLASS_COUNTS[model], device=x.device))
 
 # %% ../nbs/00_core.ipynb #a0a2bd8a
 def to_2d(maps:torch.Tensor, reduce:str='mean') -> torch.Tensor:

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import timm
-from .core import IMAGENET_MEAN, IMAGENET_STD, resolve_targets
+from .core import IMAGENET_MEAN, IMAGENET_STD, model_targets
 from .data import BENCH_CLASSES
 
 # %% auto #0
@@ -289,7 +289,7 @@ class Backbone:
     def __init__(self, model:nn.Module):
         if isinstance(model, Backbone): model = model.model
         if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
-        self.model, self._num_classes = model, None
+        self.model = model
         self.is_torchvision = type(model).__module__.startswith('torchvision.')
         if hasattr(model, 'blocks') and hasattr(model, 'patch_embed'): self._init_timm_vit()
         elif self.is_torchvision and type(model).__name__ == 'VisionTransformer': self._init_tv_vit()
@@ -342,11 +342,7 @@ class Backbone:
 
     def targets(self, x:torch.Tensor, target=None) -> torch.Tensor:
         "Class per image: the predictions (one forward pass) for `target=None`, else `target` checked against the class count (learned once per model)."
-        if target is None:
-            with torch.no_grad(): return self.model(x).argmax(-1)
-        if self._num_classes is None:
-            with torch.no_grad(): self._num_classes = self.model(x[:1]).shape[-1]
-        return resolve_targets(target, torch.empty(len(x), self._num_classes, device=x.device))
+        return model_targets(self.model, x, target)
 
     def features(self, x:torch.Tensor, layers=None) -> dict:
         "`{name: output}` of the stages/blocks at `layers` (default all) for images `x`."

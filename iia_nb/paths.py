@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn as nn
-from .core import check_images, resolve_targets, postprocess, register
+from .core import check_images, model_targets, postprocess, register
 from .ig import input_reference
 
 # %% auto #0
@@ -16,8 +16,8 @@ __all__ = ['target_classes', 'input_grads', 'noise_draws', 'smooth_gradients', '
 
 # %% ../nbs/22_paths.ipynb #04993a49
 def target_classes(model:nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
-    "Class per image `[B]`: the prediction for `target=None`, else `target` checked against the model's class count."
-    with torch.no_grad(): return resolve_targets(target, model(x))
+    "Class per image `[B]`: the prediction for `target=None` (one forward pass), else `target` checked against the model's class count (`Backbone.targets`: no pass)."
+    return model_targets(model, x, target)
 
 def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input rows [N,C,H,W]
                 t:torch.Tensor, # target class of each row [N]

@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_images, resolve_targets, register
+from .core import check_images, model_targets, register
 from .ig import input_reference
 
 # %% auto #0
@@ -62,7 +62,7 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
     B, H, W = len(x), *x.shape[-2:]
     grid, dy, dx = mask_draws(n, s, p, seed, (H, W), x.device)
     with torch.no_grad():
-        t = resolve_targets(target, model(x))
+        t = model_targets(model, x, target)              # a forward pass only when target is None
         r = input_reference(x, baseline, model)
         sal, per_chunk = x.new_zeros(B, H, W), max(1, batch_size // B)
         for k in range(0, n, per_chunk):

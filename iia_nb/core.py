@@ -119,9 +119,11 @@ METHODS:dict = {}
 METHOD_MODULES = ['iia_nb.ig', 'iia_nb.iia', 'iia_nb.dix', 'iia_nb.cam', 'iia_nb.camplus', 'iia_nb.paths', 'iia_nb.rise', 'iia_nb.vit', 'iia_nb.ttame']
 
 def register(name:str, family:str, kinds=('cnn', 'vit'), passes:str='', reference:str='', needs_grad:bool=True):
-    "Decorator: register `fn(model, x, target=None, **options) -> [B,H,W]` as method `name`."
+    "Decorator: register `fn(model, x, target=None, **options) -> [B,H,W]` as method `name` (the library's own definition of a name wins)."
     def deco(fn):
-        METHODS[name] = Method(name, fn, family, tuple(kinds), passes, reference, needs_grad)
+        old = METHODS.get(name)
+        if old is None or fn.__module__ != '__main__' or old.fn.__module__ == '__main__':
+            METHODS[name] = Method(name, fn, family, tuple(kinds), passes, reference, needs_grad)
         return fn
     return deco
 

@@ -316,7 +316,8 @@ def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; imag
     "T-TAME maps `[B,H,W]` in [0,1] (min-max scaled pre-sigmoid class maps, resized to the input)."
     x, model = check_images(x), backbone(model).model
     att = load_ttame(model) if attention is None else attention
-    if not isinstance(att, TTAME): raise TypeError(f"attention must be a TTAME, got {type(att).__name__}")
+    if not all(hasattr(att, k) for k in ('explain', 'model', 'num_classes')):       # by interface: a notebook's TTAME is a TTAME too
+        raise TypeError(f"attention must be a TTAME, got {type(att).__name__}")
     if att.model is not model: raise ValueError("attention belongs to another model: build it with TTAME(model) / load_ttame(model)")
     if batch_size is not None and batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     t = None if target is None else resolve_targets(target, torch.empty(len(x), att.num_classes, device=x.device))

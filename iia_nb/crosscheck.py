@@ -30,9 +30,10 @@ def _ends(model:nn.Module) -> tuple:
 
 @contextlib.contextmanager
 def count_passes(model:nn.Module, # the model the method runs on
-                 images:int=1): # images in the explained batch: counts are divided by it
+                 images:int=1, # images in the explained batch: counts are divided by it
+                 ends:tuple|None=None): # `(stem, classifier)` if already found (`_ends` runs a forward pass to find them)
     "Context that yields a dict of rows per image: `fwd_in`, `fwd_head`, `bwd_head`, `bwd_in` (see above)."
-    first, last = _ends(model)
+    first, last = ends or _ends(model)
     n = dict(fwd_in=0, fwd_head=0, bwd_head=0, bwd_in=0)
     def fwd(key, bwd_key):
         def hook(m, i, o):
@@ -56,9 +57,9 @@ def pass_table(model:nn.Module, x:torch.Tensor, target, names=None, **options) -
     names = [k for k, m in ms.items() if bb.kind in m.kinds] if names is None else list(names)
     unknown = [k for k in names if k not in ms] + [k for k in options if k not in names]
     if unknown: raise KeyError(f"not among the methods of this table: {unknown}")
-    rows = {}
+    rows, ends = {}, _ends(model)
     for k in names:
-        with count_passes(model, images=len(x)) as c: explain(model, x, k, target=target, **options.get(k, {}))
+        with count_passes(model, images=len(x), ends=ends) as c: explain(model, x, k, target=target, **options.get(k, {}))
         rows[k] = dict(family=ms[k].family, declared=ms[k].passes, **c)
     return pd.DataFrame(rows).T
 

@@ -185,16 +185,15 @@ def _merge_shards(df, exp, out, rank, world) -> pd.DataFrame:
 # %% ../nbs/50_experiments.ipynb #6f31b6fe
 def summary(df:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> pd.DataFrame:
     "One row per method × metric: `mean`, `low`, `high`, `n` (images), from `run`'s table."
-    from iia_nb.metrics import aggregate, combine_segmentation, SEG_COUNTS
+    from iia_nb.metrics import aggregate, pixel_scores, SEG_COUNTS
     meta = {'experiment', 'model', 'data', 'image', 'method', 'label', 'target', 'pred', *SEG_COUNTS}
     means = aggregate(df.drop(columns=[c for c in ('experiment', 'model', 'data') if c in df]))
     rows = []
     for method, g in df.groupby('method', sort=False):
         for metric in means.columns:
             if metric in ('PA', 'mIoU'):
-                rng = np.random.default_rng(seed)
-                stats = [combine_segmentation({k: g[k].values[i] for k in SEG_COUNTS} | {'ap': [0.], 'f1': [0.]})[metric]
-                         for i in rng.integers(0, len(g), (n_boot, len(g)))]
+                idx = np.random.default_rng(seed).integers(0, len(g), (n_boot, len(g)))
+                stats = pixel_scores({k: g[k].to_numpy()[idx] for k in SEG_COUNTS})[metric]      # one per resample
                 lo, hi = np.quantile(stats, [alpha/2, 1 - alpha/2])
             elif metric in meta: continue
             else: lo, hi = bootstrap_ci(g[metric].values, n_boot, alpha, seed)

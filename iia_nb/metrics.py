@@ -11,16 +11,17 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
-from .core import IMAGENET_MEAN, IMAGENET_STD, check_images, resolve_targets, normalize
+from .core import IMAGENET_MEAN, IMAGENET_STD, check_images, resolve_targets, model_targets, normalize
 
 # %% auto #0
 __all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'ROAD_FRACTIONS', 'ROAD_TTAME', 'PIC_THRESHOLDS', 'METRICS', 'HIGHER', 'SEG_COUNTS',
            'model_device', 'check_maps', 'chunked_logits', 'class_score', 'explained_targets', 'tie_order',
            'pixel_ranks', 'n_pixels', 'swap_curves', 'perturbation_curves', 'perturbation_curve', 'curve_auc',
-           'pos_neg_ins_del', 'rise_curve', 'rise_auc', 'unit_maps', 'confidence_change', 'ad_ic', 'adp_pic', 'pearson',
-           'harmonic3', 'adcc', 'linear_impute', 'road', 'road_score', 'blur_keeping', 'webp_size', 'pic_auc',
-           'sic_aic', 'check_masks', 'average_precision', 'segmentation_counts', 'combine_segmentation',
-           'segmentation_scores', 'Metric', 'register_metric', 'oracle', 'evaluate', 'aggregate']
+           'pos_neg_ins_del', 'rise_curve', 'rise_auc', 'unit_maps', 'confidence_change', 'masked_images', 'ad_ic',
+           'adp_pic', 'pearson', 'harmonic3', 'adcc', 'linear_impute', 'road', 'road_score', 'blur_keeping',
+           'webp_size', 'pic_auc', 'sic_aic', 'check_masks', 'average_precision', 'segmentation_counts', 'pixel_scores',
+           'combine_segmentation', 'segmentation_scores', 'Metric', 'register_metric', 'oracle', 'evaluate',
+           'aggregate']
 
 # %% ../nbs/30_metrics.ipynb #5e0af7a4
 def model_device(model:nn.Module) -> torch.device:
@@ -56,11 +57,9 @@ def class_score(logits:torch.Tensor, target:torch.Tensor, score:str='prob') -> t
     raise ValueError(f"score must be one of {SCORES}, got {score!r}")
 
 def explained_targets(model:nn.Module, x:torch.Tensor, target=None, batch_size:int=64) -> torch.Tensor:
-    "The explained class per image: `target` resolved (None -> the model's prediction on `x`), checked against the class count."
+    "The explained class per image: `target` resolved (None -> the model's prediction on `x`, in chunks), checked against the class count."
     if target is None: return chunked_logits(model, lambda s, e: x[s:e], x.shape[0], batch_size).argmax(-1)
-    with torch.no_grad(): K = model(x[:1]).shape[-1]
-    if isinstance(target, torch.Tensor): target = target.to(x.device)
-    return resolve_targets(target, torch.zeros(x.shape[0], K, device=x.device))
+    return model_targets(model, x, target)
 
 def _inputs(model, x, maps, target, batch_size):
     x = check_images(x); dev = model_device(model); x = x.to(dev)
@@ -170,13 +169,19 @@ def unit_maps(maps:torch.Tensor) -> torch.Tensor:
 def confidence_change(model, x, x_masked, target, batch_size:int=64) -> dict:
     "`{'drop': 100·max(0, p-o)/p, 'increase': 100·[o > p]}` per image, p/o = class softmax on `x`/`x_masked`."
     B = x.shape[0]
-    lg = chunked_logits(model, lambda s, e: torch.cat([x, x_masked])[s:e], 2*B, batch_size)
+    both = torch.cat([x, x_masked])
+    lg = chunked_logits(model, lambda s, e: both[s:e], 2*B, batch_size)
     p, o = class_score(lg[:B], target, 'prob'), class_score(lg[B:], target, 'prob')
     return {'drop': 100*(p - o).clamp_min(0)/p, 'increase': 100*(o > p).float()}
 
 def _stats(mean, std, x):
     return (torch.as_tensor(mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1),
             torch.as_tensor(std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1))
+
+def masked_images(x:torch.Tensor, H:torch.Tensor, masking:str, mean, std) -> torch.Tensor:
+    "`x ∘ H`: in the normalised space ('vit'), or in [0,1] space and normalised again ('cnn')."
+    if masking == 'vit': return x*H[:, None]
+    mu, sd = _stats(mean, std, x); return ((x*sd + mu)*H[:, None] - mu)/sd
 
 def ad_ic(model, x, maps, target=None, # as `perturbation_curve`
           keep:float=1.0, # fraction of pixels kept (T-TAME: 1.0, 0.5, 0.15), with their soft map values
@@ -189,8 +194,7 @@ def ad_ic(model, x, maps, target=None, # as `perturbation_curve`
     if masking not in ('cnn', 'vit'): raise ValueError(f"masking must be 'cnn' or 'vit', got {masking!r}")
     H = unit_maps(maps)
     H = H*(H >= torch.quantile(H.flatten(1), 1 - keep, dim=1).view(-1, 1, 1))
-    if masking == 'vit': xm = x*H[:, None]
-    else: mu, sd = _stats(mean, std, x); xm = ((x*sd + mu)*H[:, None] - mu)/sd
+    xm = masked_images(x, H, masking, mean, std)
     r = confidence_change(model, x, xm, t, batch_size)
     return {'ad': r['drop'], 'ic': r['increase']}
 
@@ -222,8 +226,7 @@ def adcc(model, x, maps, target=None, # as `perturbation_curve`
     x, maps, t = _inputs(model, x, maps, target, batch_size)
     if masking not in ('cnn', 'vit'): raise ValueError(f"masking must be 'cnn' or 'vit', got {masking!r}")
     H = unit_maps(maps)
-    if masking == 'vit': xm = x*H[:, None]
-    else: mu, sd = _stats(mean, std, x); xm = ((x*sd + mu)*H[:, None] - mu)/sd
+    xm = masked_images(x, H, masking, mean, std)
     ad = confidence_change(model, x, xm, t, batch_size)['drop']/100
     H2 = unit_maps(check_maps(explain_fn(model, xm, t), xm))
     coh, cpx = (pearson(H, H2) + 1)/2, H.flatten(1).mean(1)
@@ -385,11 +388,15 @@ def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
     return dict(correct=tp + tn, pixels=np.full(len(y), y.shape[1]), inter_bg=tn, union_bg=tn + fp + fn,
                 inter_fg=tp, union_fg=tp + fp + fn, ap=np.nan_to_num(ap), f1=f1)
 
+def pixel_scores(counts) -> dict:
+    "`{'PA','mIoU'}` in percent from the pixel counts of a set of images (`SEG_COUNTS` arrays, summed over the last axis: `[n]` gives numbers, `[R,n]` one per row)."
+    s = lambda k: np.asarray(counts[k], dtype=float).sum(-1)
+    iou = [np.where(s(f'union_{k}') > 0, s(f'inter_{k}')/np.maximum(s(f'union_{k}'), 1e-300), 1.) for k in ('bg', 'fg')]
+    return {'PA': 100*s('correct')/s('pixels'), 'mIoU': 100*(iou[0] + iou[1])/2}
+
 def combine_segmentation(counts) -> dict:
     "`{'PA','mIoU','mAP','mF1'}` in percent from `segmentation_counts` (a dict or a DataFrame with those columns)."
-    s = lambda k: float(np.sum(np.asarray(counts[k], dtype=float)))
-    iou = [s(f'inter_{k}')/s(f'union_{k}') if s(f'union_{k}') > 0 else 1. for k in ('bg', 'fg')]
-    return {'PA': 100*s('correct')/s('pixels'), 'mIoU': 100*float(np.mean(iou)),
+    return {**{k: float(v) for k, v in pixel_scores(counts).items()},
             'mAP': 100*float(np.mean(np.asarray(counts['ap'], float))), 'mF1': 100*float(np.mean(np.asarray(counts['f1'], float)))}
 
 def segmentation_scores(maps:torch.Tensor, masks:torch.Tensor) -> dict:
@@ -564,7 +571,7 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
             x, labels, masks = _load_items(dataset, idx, transform)
             x = check_images(x).to(dev); masks = None if masks is None else masks.to(dev)
             if any('masks' in g.needs for g in groups) and masks is None: raise ValueError("metric 'seg' needs a dataset that yields masks")
-            with torch.no_grad(): pred = chunked_logits(model, lambda s, e: x[s:e], len(x), 4*batch_size).argmax(-1)
+            pred = chunked_logits(model, lambda s, e: x[s:e], len(x), 4*batch_size).argmax(-1)
             t = pred if target == 'predicted' else labels.to(dev)
             for name, fn in fns.items():
                 maps = _cached_maps(cache_dir, name, fn, model, x, t, masks, idx)
@@ -587,7 +594,6 @@ def aggregate(df:pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in df.columns if c not in meta]
     out = df.groupby('method', sort=False)[cols].mean()       # pandas skips NaN (SIC/AIC skipped images)
     if all(c in df.columns for c in SEG_COUNTS):
-        seg = {m: combine_segmentation({**{k: g[k] for k in SEG_COUNTS}, 'ap': g['mAP']/100, 'f1': g['mF1']/100})
-               for m, g in df.groupby('method', sort=False)}
+        seg = {m: pixel_scores({k: g[k].to_numpy() for k in SEG_COUNTS}) for m, g in df.groupby('method', sort=False)}
         for k in ('PA', 'mIoU'): out[k] = pd.Series({m: s[k] for m, s in seg.items()})
     return out

@@ -11,14 +11,10 @@ from .core import check_images, model_targets, postprocess, register
 from .ig import input_reference
 
 # %% auto #0
-__all__ = ['target_classes', 'input_grads', 'noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients',
-           'guided_ig', 'gaussian_matrix', 'blur_batch', 'blur_integrated_gradients', 'blur_ig']
+__all__ = ['input_grads', 'noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients', 'guided_ig',
+           'gaussian_matrix', 'blur_batch', 'blur_integrated_gradients', 'blur_ig']
 
 # %% ../nbs/22_paths.ipynb #04993a49
-def target_classes(model:nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
-    "Class per image `[B]`: the prediction for `target=None` (one forward pass), else `target` checked against the model's class count (`Backbone.targets`: no pass)."
-    return model_targets(model, x, target)
-
 def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input rows [N,C,H,W]
                 t:torch.Tensor, # target class of each row [N]
                 batch_size:int=64, # most rows in one forward/backward
@@ -52,7 +48,7 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
     "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n` noisy copies of each image."
     x = check_images(x); _check_int('n', n); _check_int('batch_size', batch_size)
     if not noise_level >= 0: raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
-    t, B = target_classes(model, x, target), len(x)
+    t, B = model_targets(model, x, target), len(x)
     sigma = noise_level*(x.flatten(1).amax(1) - x.flatten(1).amin(1))
     z, total = noise_draws(x, n, seed), torch.zeros_like(x)
     per_chunk = max(1, batch_size // B)                   # noise draws per chunk: about batch_size rows
@@ -108,7 +104,7 @@ def guided_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval
     x = check_images(x); _check_int('steps', steps); _check_int('batch_size', batch_size)
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
     if not 0 <= max_dist <= 1: raise ValueError(f"max_dist must lie in [0, 1], got {max_dist!r}")
-    t = target_classes(model, x, target)
+    t = model_targets(model, x, target)
     xd, r = x.flatten(1).double(), input_reference(x, baseline, model).flatten(1).double()
     l1_total, v, att = (xd - r).abs().sum(1), r.clone(), torch.zeros_like(xd)
     for k in range(steps):
@@ -158,7 +154,7 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
     x = check_images(x); _check_int('steps', steps); _check_int('batch_size', batch_size)
     if not max_sigma > 0: raise ValueError(f"max_sigma must be > 0, got {max_sigma!r}")
     if not grad_step > 0: raise ValueError(f"grad_step must be > 0, got {grad_step!r}")
-    t, B = target_classes(model, x, target), len(x)
+    t, B = model_targets(model, x, target), len(x)
     s = torch.arange(steps + 1, dtype=torch.float64)*max_sigma/steps
     sig = s.sqrt() if sqrt else s
     dsig, att = (sig[1:] - sig[:-1]).to(x), torch.zeros_like(x)

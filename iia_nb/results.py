@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 from .experiments import summary, paper_table, markdown_table, EXPERIMENTS
-from .metrics import HIGHER, SEG_COUNTS, combine_segmentation
+from .metrics import HIGHER, SEG_COUNTS, pixel_scores
 
 # %% auto #0
 __all__ = ['RESULTS', 'load_results', 'compare', 'results_table']
@@ -28,8 +28,7 @@ def load_results(name:str, # an experiment's name: reads NAME.csv and NAME.env.j
 # %% ../nbs/51_results.ipynb #7b365a65
 def _scores(cols:dict, metric:str, idx:np.ndarray) -> np.ndarray:
     "`metric` of the images `idx` (one row of indices per resample, `[R,n]`), `[R]`: a mean, or PA/mIoU from pixel counts."
-    if metric in ('PA', 'mIoU'):
-        return np.array([combine_segmentation({**{k: cols[k][i] for k in SEG_COUNTS}, 'ap': [0.], 'f1': [0.]})[metric] for i in idx])
+    if metric in ('PA', 'mIoU'): return pixel_scores({k: cols[k][idx] for k in SEG_COUNTS})[metric]
     return np.nanmean(cols[metric][idx], axis=1)
 
 def compare(df:pd.DataFrame, # a run's table (one row per image × method)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/26_ttame.ipynb #6f30b5cd
 from __future__ import annotations
-import contextlib, math, os, time, weakref
+import contextlib, math, time, weakref
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -203,8 +203,7 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
     groups = [dict(params=[p for n, p in named if not n.endswith('bias')], weight_decay=wd),
               dict(params=[p for n, p in named if n.endswith('bias')], weight_decay=0.)]
     if optimizer == 'sgd': opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, nesterov=True)
-    elif optimizer == 'adam': opt = torch.optim.AdamW(groups, lr=lr)
-    else: raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    else: opt = torch.optim.AdamW(groups, lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*n_batches)
     frozen = [(p, p.requires_grad) for p in att.model.parameters()]
     history, bar = dict(loss=[], ce=[], area=[], tv=[], seconds=[]), tqdm(total=epochs*n_batches, disable=not progress, desc='T-TAME')

@@ -14,12 +14,13 @@ from .core import check_images, resize_to, resolve_targets, normalize, register,
 from .data import SyntheticBench, transform_for
 from .models import backbone
 from .iia import rollout
+from .camplus import spatial_masks
 from .hooks import capture
 
 # %% auto #0
 __all__ = ['FUSIONS', 'KERNELS', 'vit_backbone', 'attention_and_grads', 'fuse_heads', 'attention_rollout', 'attn_rollout',
            'additive_rollout', 'gae_rollout', 'gae', 'token_act_grad', 'vit_gradcam', 'safe_div', 'relprop_linear',
-           'relprop_matmul', 'relprop_add', 'capture_input', 'lrp_trace', 'tattr', 'reciprocal_masks', 'vit_reciprocam',
+           'relprop_matmul', 'relprop_add', 'input_of', 'lrp_trace', 'tattr', 'reciprocal_masks', 'vit_reciprocam',
            'discrimination', 'two_object_set']
 
 # %% ../nbs/25_vit.ipynb #1d8681f5
@@ -227,30 +228,36 @@ def _block_relprop(p, s, R) -> tuple:
     r_qkv = torch.stack([r_q, r_kT.transpose(-2, -1), r_v]).permute(1, 3, 0, 2, 4).reshape(B, T, -1)
     return r_res + relprop_linear(s.n1, p.qkv[0], r_qkv), r_A
 
-@contextlib.contextmanager
-def capture_input(module:nn.Module):
-    "While open, the first positional input of every call of `module` is appended to the yielded list (detached)."
-    out = []
-    h = module.register_forward_pre_hook(lambda m, args: out.append(args[0].detach()))
-    try: yield out
+class _Reached(Exception): pass
+
+def input_of(model:nn.Module, module:nn.Module, x:torch.Tensor) -> torch.Tensor:
+    "The first positional input of `module` when `model` runs on `x` (detached); the forward pass stops there."
+    got = []
+    def stop(m, args): got.append(args[0].detach()); raise _Reached
+    h = module.register_forward_pre_hook(stop)
+    try:
+        with torch.no_grad(): model(x)
+    except _Reached: pass
     finally: h.remove()
+    if not got: raise RuntimeError(f"{type(module).__name__} was not called by the model's forward pass")
+    return got[0]
 
 def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or its Backbone; images [B,3,H,W]
               target=None, # None (predicted class), an int, or B ints
+              check:bool=False, # also run the model itself and check that the re-executed blocks give its logits
              ) -> SimpleNamespace:
     "Everything T-Attr computes: `attns`, `grads`, `rel_attn` (relevance at A), `rel_in`/`rel_out` per block, `logits`, `t`, `bb`."
     bb = vit_backbone(model, 'tattr'); x = check_images(x)
     parts = [_block_parts(bb, b) for b in bb.blocks]
     norm, fc_norm, head = _head_parts(bb)
-    with capture_input(bb.blocks[0]) as ins, torch.no_grad(): ref = bb.model(x)
     with torch.enable_grad():
-        tok, steps = ins[0], []
+        tok, steps = input_of(bb.model, bb.blocks[0], x), []        # the embedding only; the blocks run here
         for p in parts: steps.append(_block_forward(p, tok)); tok = steps[-1].out
         cls = fc_norm(norm(tok)[:, 0])
-        logits = F.linear(cls, *_lin(head))
+        logits = head(cls)                                            # the model's own linear head
         t = resolve_targets(target, logits.detach())
         grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [s.A for s in steps])
-    if not torch.allclose(logits.detach(), ref, rtol=1e-3, atol=1e-4*(1 + ref.abs().max().item())):
+    if check and not torch.allclose(logits.detach(), ref := bb.model(x).detach(), rtol=1e-3, atol=1e-4*(1 + ref.abs().max().item())):
         raise RuntimeError("tattr: the functional re-execution of the blocks does not reproduce the model's logits")
     with torch.no_grad():
         steps = [SimpleNamespace(**{k: v.detach() for k, v in vars(s).items()}) for s in steps]
@@ -268,7 +275,8 @@ def tattr(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; 
           start_layer:int=0, # first block rolled (Chefer et al.'s evaluations use 1)
          ) -> torch.Tensor:
     "Transformer Attribution maps `[B,H,W]` (non-negative): `additive_rollout` of `mean_h((∇A ∘ R_A)^+)`, resized bilinearly."
-    x = check_images(x); tr = lrp_trace(model, x, target); bb = tr.bb; _check_start(bb, start_layer)
+    bb = vit_backbone(model, 'tattr'); _check_start(bb, start_layer)            # before the passes
+    x = check_images(x); tr = lrp_trace(bb, x, target)
     mats = [(G*R).clamp(min=0).mean(1) for G, R in zip(tr.grads, tr.rel_attn)]
     return _grid_map(bb, additive_rollout(mats, bb.num_prefix_tokens, start_layer), x)
 
@@ -282,11 +290,9 @@ def reciprocal_masks(grid:tuple, # patch grid (gh, gw)
                      device=None) -> torch.Tensor:
     "`[N, T]` token weights, one row per patch token (N = gh·gw): the kernel centred on it, cropped at the border; then the prefix columns."
     gh, gw = grid
-    if kernel == 'gaussian': k = torch.tensor([[1., 2., 1.], [2., 4., 2.], [1., 2., 1.]], device=device)/16
-    elif kernel == 'single': k = torch.ones(1, 1, device=device)
-    else: raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+    if kernel not in KERNELS: raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     N = gh*gw
-    patch = F.conv2d(torch.eye(N, device=device).reshape(N, 1, gh, gw), k[None, None], padding=k.shape[-1]//2).reshape(N, N)
+    patch = spatial_masks(gh, gw, gaussian=kernel == 'gaussian').reshape(N, N).to(device)   # Recipro-CAM's masks
     return torch.cat([torch.full((N, num_prefix_tokens), float(keep_cls), device=device), patch], 1)
 
 def _norm1(bb, b): return b.ln_1 if bb.is_torchvision else b.norm1
@@ -351,7 +357,7 @@ def discrimination(model:nn.Module, xx:torch.Tensor, # images [B,3,H,W] normalis
 def two_object_set(model:nn.Module, n_keep:int, n_pool:int, seed:int=0, top:int=3, verbose:bool=True) -> tuple:
     "The first `n_keep` two-object test images (of `n_pool`) whose two labels are both among the model's `top` classes."
     xs, ys, ms = SyntheticBench('test', n=n_pool, seed=seed, two_objects=True).tensors()
-    xx = torch.stack([transform_for(model)(im) for im in xs])
+    tf = transform_for(model); xx = torch.stack([tf(im) for im in xs])
     with torch.no_grad(): lg = model(xx)
     rank = (lg[:, None, :] > lg.gather(1, ys)[:, :, None]).sum(-1)          # how many classes beat each label
     keep = (rank < top).all(1).nonzero()[:, 0][:n_keep]

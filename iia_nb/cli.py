@@ -29,7 +29,11 @@ def parse_methods(names) -> list:
     if not names: raise CLIError("no methods given; e.g. --methods iia3,dix3,ig")
     known = methods()
     unknown = [n for n in names if n not in known]
-    if unknown: raise CLIError(f"unknown method{'s'*(len(unknown) > 1)} {', '.join(map(repr, unknown))}; choose from {', '.join(sorted(known))}")
+    if unknown:
+        raise CLIError(
+            f"unknown method{'s'*(len(unknown) > 1)} {', '.join(map(repr, unknown))}; choose from"
+            f" {', '.join(sorted(known))}"
+        )
     return names
 
 # %% ../nbs/50_experiments/60_cli.ipynb #a075e599
@@ -54,9 +58,11 @@ def parse_device(device:str|None=None):
     if device is None: return default_device()
     try: d = torch.device(device)
     except (RuntimeError, TypeError): d = None
-    if d is None or d.type not in ('cpu', 'cuda'): raise CLIError(f"unknown device {device!r}; use 'cpu', 'cuda' or 'cuda:N'")
+    if d is None or d.type not in ('cpu', 'cuda'):
+        raise CLIError(f"unknown device {device!r}; use 'cpu', 'cuda' or 'cuda:N'")
     if d.type == 'cuda':
-        if not torch.cuda.is_available(): raise CLIError(f"device {device!r}: CUDA is not available on this machine; use --device cpu")
+        if not torch.cuda.is_available():
+            raise CLIError(f"device {device!r}: CUDA is not available on this machine; use --device cpu")
         if d.index is not None and d.index >= torch.cuda.device_count():
             raise CLIError(f"device {device!r}: this machine has {torch.cuda.device_count()} CUDA device(s)")
     return d
@@ -79,7 +85,10 @@ def check_out(out) -> Path:
     out = Path(out).expanduser()
     if not out.suffix: out = out.with_suffix('.png')
     formats = FigureCanvasBase.get_supported_filetypes()
-    if out.suffix[1:].lower() not in formats: raise CLIError(f"cannot write {out}: unknown figure format {out.suffix!r}; use one of {', '.join(sorted(formats))}")
+    if out.suffix[1:].lower() not in formats:
+        raise CLIError(
+            f"cannot write {out}: unknown figure format {out.suffix!r}; use one of {', '.join(sorted(formats))}"
+        )
     if not out.parent.is_dir(): raise CLIError(f"cannot write {out}: no such directory {out.parent}")
     return out
 
@@ -120,7 +129,8 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
     names, t, out, dev = parse_methods(methods), parse_target(target), check_out(out), parse_device(device)
     label, img = read_image(image)
     try: m = load_model(model, device=dev)
-    except (KeyError, ValueError, TypeError, FileNotFoundError, WeightsUnavailable) as e: raise CLIError(_msg(e)) from None
+    except (KeyError, ValueError, TypeError, FileNotFoundError, WeightsUnavailable) as e:
+        raise CLIError(_msg(e)) from None
     kind = backbone(m).kind
     bad = [k for k in names if kind not in METHODS[k].kinds]
     if bad: raise CLIError(f"method(s) {', '.join(bad)} do not support {kind.upper()} models like {model!r}")
@@ -171,13 +181,29 @@ def parser() -> argparse.ArgumentParser:
                 "methods: print the model's top-5 classes and each method's time, and save one figure of overlays.")
     p.add_argument('image', nargs='?', default=None, metavar='IMAGE',
                    help="a bundled photo's name (iia_nb.data.images.SAMPLE_IMAGES) or an image file (default: chelsea)")
-    p.add_argument('--model', default='efficientnet_lite0', help="model name for iia_nb.models.zoo.load_model (default: %(default)s)")
-    p.add_argument('--methods', default='iia3,dix3,ig', help="comma-separated method names, see iia_nb.methods.methods() (default: %(default)s)")
-    p.add_argument('--target', default='predicted', help="'predicted' (the top class) or a class index (default: %(default)s)")
-    p.add_argument('--n', type=_positive, default=10, help="path points, for the methods that take n (default: %(default)s)")
-    p.add_argument('--out', default='iia_explain.png', help="figure to write; format from the suffix (default: %(default)s)")
+    p.add_argument(
+        '--model',
+        default='efficientnet_lite0',
+        help="model name for iia_nb.models.zoo.load_model (default: %(default)s)",
+    )
+    p.add_argument(
+        '--methods',
+        default='iia3,dix3,ig',
+        help="comma-separated method names, see iia_nb.methods.methods() (default: %(default)s)",
+    )
+    p.add_argument(
+        '--target', default='predicted', help="'predicted' (the top class) or a class index (default: %(default)s)"
+    )
+    p.add_argument(
+        '--n', type=_positive, default=10, help="path points, for the methods that take n (default: %(default)s)"
+    )
+    p.add_argument(
+        '--out', default='iia_explain.png', help="figure to write; format from the suffix (default: %(default)s)"
+    )
     p.add_argument('--device', default=None, help="cpu, cuda or cuda:N (default: cuda when available, else cpu)")
-    p.add_argument('--batch-size', type=_positive, default=64, help="most rows per forward/backward (default: %(default)s)")
+    p.add_argument(
+        '--batch-size', type=_positive, default=64, help="most rows per forward/backward (default: %(default)s)"
+    )
     return p
 
 def main(argv=None) -> int:

@@ -63,7 +63,8 @@ import weakref
 _CLASS_COUNTS = weakref.WeakKeyDictionary()
 
 def model_targets(model:torch.nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
-    "Class per image `[B]`: `model`'s predictions for `target=None` (one forward pass), else `target` checked against its class count (no pass after the first call)."
+    """Class per image `[B]`: `model`'s predictions for `target=None` (one forward pass), else `target` checked against
+    its class count (no pass after the first call)."""
     if target is None:
         with torch.no_grad(): return model(x).argmax(-1)
     if model not in _CLASS_COUNTS:
@@ -72,7 +73,8 @@ def model_targets(model:torch.nn.Module, x:torch.Tensor, target=None) -> torch.T
 
 # %% ../nbs/00_foundations/00_core.ipynb #a0a2bd8a
 def to_2d(maps:torch.Tensor, reduce:str='mean') -> torch.Tensor:
-    "Reduce `[B,C,h,w]` over channels to `[B,h,w]` by 'mean', 'sum' or 'abs' (mean of absolute values); `[B,h,w]` passes."
+    """Reduce `[B,C,h,w]` over channels to `[B,h,w]` by 'mean', 'sum' or 'abs' (mean of absolute values); `[B,h,w]`
+    passes."""
     if maps.ndim == 3: return maps
     if maps.ndim != 4: raise ValueError(f"expected maps [B,C,h,w] or [B,h,w], got {tuple(maps.shape)}")
     if reduce == 'mean': return maps.mean(1)

@@ -97,7 +97,8 @@ def _draw_object(rng, img, yy, xx, cls, centre, radius):
 
 # %% ../../nbs/00_foundations/02_bench.ipynb #84202c87
 class SyntheticBench(torch.utils.data.Dataset):
-    "Shapes on natural-texture clutter with ground-truth masks; item `i` is `(image [3,H,W] in [0,1], label, mask [H,W])`."
+    """Shapes on natural-texture clutter with ground-truth masks; item `i` is `(image [3,H,W] in [0,1], label, mask
+    [H,W])`."""
     classes = BENCH_CLASSES
     def __init__(self, split:str='test', # 'train', 'val' or 'test': disjoint random streams
                  n:int=1000, # number of images
@@ -108,7 +109,15 @@ class SyntheticBench(torch.utils.data.Dataset):
                  noise:float=0.02): # std of additive Gaussian pixel noise
         if split not in _SPLITS: raise ValueError(f"split must be one of {list(_SPLITS)}, got {split!r}")
         if size < 16: raise ValueError(f"size must be at least 16 pixels, got {size}")
-        self.split, self.n, self.seed, self.size, self.two_objects, self.strokes, self.noise = split, n, seed, size, two_objects, strokes, noise
+        self.split, self.n, self.seed, self.size, self.two_objects, self.strokes, self.noise = (
+            split,
+            n,
+            seed,
+            size,
+            two_objects,
+            strokes,
+            noise,
+        )
 
     def __len__(self): return self.n
 
@@ -143,7 +152,11 @@ class SyntheticBench(torch.utils.data.Dataset):
         xs, ys, ms = zip(*items)
         return torch.stack(xs), torch.as_tensor(ys) if not self.two_objects else torch.stack(ys), torch.stack(ms)
 
-    def __repr__(self): return f"SyntheticBench(split={self.split!r}, n={self.n}, seed={self.seed}, size={self.size}, two_objects={self.two_objects})"
+    def __repr__(self):
+        return (
+            f"SyntheticBench(split={self.split!r}, n={self.n}, seed={self.seed}, size={self.size},"
+            f" two_objects={self.two_objects})"
+        )
 
 # %% ../../nbs/00_foundations/02_bench.ipynb #5d935a90
 def digits(split:str='train', size:int=32, seed:int=0) -> torch.utils.data.TensorDataset:
@@ -152,7 +165,9 @@ def digits(split:str='train', size:int=32, seed:int=0) -> torch.utils.data.Tenso
     from sklearn.model_selection import train_test_split
     if split not in ('train','test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     d = load_digits()
-    idx = train_test_split(np.arange(len(d.target)), test_size=0.25, stratify=d.target, random_state=seed)[split == 'test']
+    idx = train_test_split(np.arange(len(d.target)), test_size=0.25, stratify=d.target, random_state=seed)[
+        split == 'test'
+    ]
     x = torch.from_numpy(d.images[idx]).float()[:, None]/16
     x = F.interpolate(x, size=(size, size), mode='bilinear', align_corners=False).clamp(0, 1).expand(-1, 3, -1, -1)
     return torch.utils.data.TensorDataset(x.contiguous(), torch.from_numpy(d.target[idx]).long())

@@ -50,7 +50,8 @@ def _need(path, what:str, layout:str) -> Path:
 def _need_all(paths, what:str, layout:str):
     "A `FileNotFoundError` listing the first few of `paths` that are missing, if any is."
     missing = [str(p) for p in paths if not Path(p).exists()]
-    if missing: raise FileNotFoundError(f"{len(missing)} {what} missing, e.g. {missing[:3]}\nexpected layout:\n{layout}")
+    if missing:
+        raise FileNotFoundError(f"{len(missing)} {what} missing, e.g. {missing[:3]}\nexpected layout:\n{layout}")
 
 def _index(i, n:int) -> int:
     "`i` as an index in `range(n)` (negative counts from the end), or an `IndexError`."
@@ -70,7 +71,11 @@ def resize_pair(image, # RGB uint8 array [H,W,3] (anything `to_rgb` takes)
         image = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
         mask = np.asarray(Image.fromarray(mask.astype(np.uint8)).resize((size, size), Image.Resampling.NEAREST)) > 0
     image, mask = np.require(image, requirements='CW'), np.require(mask, requirements='CW')   # torch wants writable
-    x = transform(image) if transform is not None else torch.from_numpy(image).permute(2,0,1).float().div(255).contiguous()
+    x = (
+        transform(image)
+        if transform is not None
+        else torch.from_numpy(image).permute(2, 0, 1).float().div(255).contiguous()
+    )
     return x, torch.from_numpy(mask)
 
 # %% ../../nbs/00_foundations/03_datasets.ipynb #4e80329a
@@ -136,14 +141,20 @@ class ImageNetVal(torch.utils.data.Dataset):
         self.root, self.transform = _need(root, 'ImageNet validation folder', IMAGENET_LAYOUT), transform
         folders = sorted(d for d in self.root.iterdir() if d.is_dir() and not d.name.startswith('.'))
         flat = _images_in(self.root)
-        if flat and folders: raise ValueError(f"{self.root} holds both images and folders {[d.name for d in folders[:3]]}; "
-                                              f"expected one of the layouts:\n{IMAGENET_LAYOUT}")
+        if flat and folders:
+            raise ValueError(
+                f"{self.root} holds both images and folders {[d.name for d in folders[:3]]}; "
+                f"expected one of the layouts:\n{IMAGENET_LAYOUT}"
+            )
         if flat:
             self.layout, self.files = 'flat', flat
-            self.labels_file = _need(labels, 'ImageNet label file', IMAGENET_LAYOUT) if labels else _find_labels(self.root)
+            self.labels_file = (
+                _need(labels, 'ImageNet label file', IMAGENET_LAYOUT) if labels else _find_labels(self.root)
+            )
             self.targets = _flat_labels(self.labels_file, flat)
         elif folders:
-            if labels is not None: raise ValueError("labels= is for the flat layout; class folders are their own labels")
+            if labels is not None:
+                raise ValueError("labels= is for the flat layout; class folders are their own labels")
             self.layout, self.labels_file = 'folders', None
             idx = _wnid_index([d.name for d in folders], self.root)
             pairs = [(p, i) for d, i in zip(folders, idx) for p in _images_in(d)]
@@ -183,7 +194,8 @@ class ImageNetSegmentation(torch.utils.data.Dataset):
         path = Path(path).expanduser()
         if path.is_dir(): path = path/'gtsegs_ijcv.mat'
         self.path, self.transform, self.size = _need(path, 'ImageNet-Segmentation file', GTSEGS_LAYOUT), transform, size
-        if not h5py.is_hdf5(self.path): raise ValueError(f"{self.path} is not an HDF5 (MATLAB v7.3) file\n{GTSEGS_LAYOUT}")
+        if not h5py.is_hdf5(self.path):
+            raise ValueError(f"{self.path} is not an HDF5 (MATLAB v7.3) file\n{GTSEGS_LAYOUT}")
         with h5py.File(self.path, 'r') as f:
             missing = [k for k in ('value/img', 'value/gt') if k not in f]
             if missing: raise ValueError(f"{self.path} has no dataset {missing}\nexpected:\n{GTSEGS_LAYOUT}")
@@ -220,7 +232,8 @@ def _voc_root(root:Path) -> Path:
 def voc_label(path) -> np.ndarray:
     "Class indices `[H,W]` uint8 of a VOC `SegmentationClass` PNG (palette indices, not colours)."
     with Image.open(_need(path, 'VOC label', VOC_LAYOUT)) as im:
-        if im.mode not in ('P', 'L'): raise ValueError(f"{path}: expected a palette (P) or L image of class indices, got mode {im.mode}")
+        if im.mode not in ('P', 'L'):
+            raise ValueError(f"{path}: expected a palette (P) or L image of class indices, got mode {im.mode}")
         return np.array(im)
 
 # %% ../../nbs/00_foundations/03_datasets.ipynb #80b8ca05
@@ -248,7 +261,8 @@ class VOCSegmentation(torch.utils.data.Dataset):
 
     def __len__(self): return len(self.ids)
     def __getitem__(self, i): return resize_pair(*self.read(i), self.size, self.transform)
-    def __repr__(self): return f"VOCSegmentation(root='{self.root}', split={self.split!r}, n={len(self)}, size={self.size})"
+    def __repr__(self):
+        return f"VOCSegmentation(root='{self.root}', split={self.split!r}, n={len(self)}, size={self.size})"
 
 # %% ../../nbs/00_foundations/03_datasets.ipynb #5d467cbb
 def rle_string_counts(s:str|bytes) -> list:
@@ -307,7 +321,9 @@ class COCOSegmentation(torch.utils.data.Dataset):
         self.root = _need(root, 'COCO root', layout)
         self.split, self.transform, self.size = split, transform, size
         folder = _need(self.root/split, f'COCO {split} image folder', layout)
-        ann = json.loads(_need(self.root/'annotations'/f'instances_{split}.json', 'COCO annotation file', layout).read_text())
+        ann = json.loads(
+            _need(self.root / 'annotations' / f'instances_{split}.json', 'COCO annotation file', layout).read_text()
+        )
         self.images = sorted(ann['images'], key=lambda im: im['id'])
         self.segmentations = {}
         for a in ann.get('annotations', []): self.segmentations.setdefault(a['image_id'], []).append(a['segmentation'])
@@ -324,9 +340,11 @@ class COCOSegmentation(torch.utils.data.Dataset):
     def read(self, i:int):
         "Image `i` at its own size: RGB uint8 `[H,W,3]` and bool mask `[H,W]`, as NumPy arrays."
         img, mask = load_image(self.files[_index(i, len(self))]), self.mask(i)
-        if img.shape[:2] != mask.shape: raise ValueError(f"{self.files[i].name}: image {img.shape[:2]} but annotated {mask.shape}")
+        if img.shape[:2] != mask.shape:
+            raise ValueError(f"{self.files[i].name}: image {img.shape[:2]} but annotated {mask.shape}")
         return img, mask
 
     def __len__(self): return len(self.images)
     def __getitem__(self, i): return resize_pair(*self.read(i), self.size, self.transform)
-    def __repr__(self): return f"COCOSegmentation(root='{self.root}', split={self.split!r}, n={len(self)}, size={self.size})"
+    def __repr__(self):
+        return f"COCOSegmentation(root='{self.root}', split={self.split!r}, n={len(self)}, size={self.size})"

@@ -53,13 +53,26 @@ def data_config(model) -> dict:
     "Input size, mean, std, crop fraction and interpolation of `model` (timm `pretrained_cfg`, else ImageNet defaults)."
     cfg = dict(getattr(model, 'pretrained_cfg', None) or {})
     size = cfg.get('input_size', (3,224,224))
-    return dict(size=tuple(size[-2:]), mean=tuple(cfg.get('mean', IMAGENET_MEAN)), std=tuple(cfg.get('std', IMAGENET_STD)),
-                crop_pct=cfg.get('crop_pct', 0.875), interpolation=cfg.get('interpolation', 'bilinear'))
+    return dict(
+        size=tuple(size[-2:]),
+        mean=tuple(cfg.get('mean', IMAGENET_MEAN)),
+        std=tuple(cfg.get('std', IMAGENET_STD)),
+        crop_pct=cfg.get('crop_pct', 0.875),
+        interpolation=cfg.get('interpolation', 'bilinear'),
+    )
 
 # %% ../../nbs/00_foundations/01_images.ipynb #2e866821
 class Preprocess:
-    "Callable that turns an image into the normalised `[3,H,W]` tensor a model expects; `denorm` inverts it for display."
-    def __init__(self, size=(224,224), mean=IMAGENET_MEAN, std=IMAGENET_STD, crop_pct:float=0.875, interpolation:str='bilinear'):
+    """Callable that turns an image into the normalised `[3,H,W]` tensor a model expects; `denorm` inverts it for
+    display."""
+    def __init__(
+        self,
+        size=(224, 224),
+        mean=IMAGENET_MEAN,
+        std=IMAGENET_STD,
+        crop_pct: float = 0.875,
+        interpolation: str = 'bilinear',
+    ):
         self.size, self.crop_pct, self.mode = tuple(size), crop_pct, interpolation
         self.mean, self.std = torch.tensor(mean).view(3,1,1), torch.tensor(std).view(3,1,1)
 
@@ -67,7 +80,8 @@ class Preprocess:
         "The image as float `[3,H,W]` in [0,1] at the model's input size (resize shorter side, centre crop)."
         if isinstance(image, torch.Tensor):
             x = image.detach().float().cpu()
-            if x.ndim != 3 or x.shape[0] != 3: raise ValueError(f"expected a tensor image [3,H,W] in [0,1], got {tuple(x.shape)}")
+            if x.ndim != 3 or x.shape[0] != 3:
+                raise ValueError(f"expected a tensor image [3,H,W] in [0,1], got {tuple(x.shape)}")
         else: x = torch.from_numpy(to_rgb(image)).permute(2,0,1).float()/255
         H, W = self.size
         if tuple(x.shape[-2:]) == (H, W): return x
@@ -84,7 +98,8 @@ class Preprocess:
         "Back to [0,1] for display: `[3,H,W]` or `[B,3,H,W]`."
         return (x*self.std.to(x.device) + self.mean.to(x.device)).clamp(0,1)
 
-    def __repr__(self): return f"Preprocess(size={self.size}, mean={self.mean.flatten().tolist()}, std={self.std.flatten().tolist()})"
+    def __repr__(self):
+        return f"Preprocess(size={self.size}, mean={self.mean.flatten().tolist()}, std={self.std.flatten().tolist()})"
 
 def transform_for(model) -> Preprocess:
     "The model's own preprocessing, as a `Preprocess`."
@@ -104,9 +119,17 @@ def _sklearn(name):
         return load_sample_image(name)
     return load
 
-SAMPLE_IMAGES = dict(chelsea=_skimage('chelsea'), coffee=_skimage('coffee'), astronaut=_skimage('astronaut'),
-                     rocket=_skimage('rocket'), motorcycle=_skimage('stereo_motorcycle', 0), china=_sklearn('china.jpg'),
-                     flower=_sklearn('flower.jpg'), camera=_skimage('camera'), logo=_skimage('logo'))
+SAMPLE_IMAGES = dict(
+    chelsea=_skimage('chelsea'),
+    coffee=_skimage('coffee'),
+    astronaut=_skimage('astronaut'),
+    rocket=_skimage('rocket'),
+    motorcycle=_skimage('stereo_motorcycle', 0),
+    china=_sklearn('china.jpg'),
+    flower=_sklearn('flower.jpg'),
+    camera=_skimage('camera'),
+    logo=_skimage('logo'),
+)
 
 # %% ../../nbs/00_foundations/01_images.ipynb #2a5768f4
 def sample_images(names=None) -> dict:

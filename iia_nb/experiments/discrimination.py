@@ -16,17 +16,36 @@ from ..data.images import transform_for
 __all__ = ['DISCRIMINATION', 'discrimination', 'two_object_set', 'class_discrimination']
 
 # %% ../../nbs/50_experiments/55_discrimination.ipynb #718febf1
-def discrimination(model:nn.Module, xx:torch.Tensor, # images [B,3,H,W] normalised for `model`
-                   ys:torch.Tensor, ms:torch.Tensor, # the two labels [B,2] and their masks [B,2,H,W]
-                   methods:dict) -> pd.DataFrame: # {label: options}, with 'method' in the options when label is not a method name
-    "Per method: rate(class a map heavier in mask a), rate(class b map heavier in mask b), paired rate (share on a larger for a's map)."
+def discrimination(
+    model: nn.Module,
+    xx: torch.Tensor,  # images [B,3,H,W] normalised for `model`
+    ys: torch.Tensor,
+    ms: torch.Tensor,  # the two labels [B,2] and their masks [B,2,H,W]
+    methods: dict,
+) -> pd.DataFrame:  # {label: options}, with 'method' in the options when label is not a method name
+    """Per method: rate(class a map heavier in mask a), rate(class b map heavier in mask b), paired rate (share on a
+    larger for a's map)."""
     rows = {}
     for name, kw in methods.items():
-        ma, mb = (normalize(explain(model, xx, kw.get('method', name), target=ys[:, k], **{k2: v for k2, v in kw.items() if k2 != 'method'})) for k in (0, 1))
+        ma, mb = (
+            normalize(
+                explain(
+                    model,
+                    xx,
+                    kw.get('method', name),
+                    target=ys[:, k],
+                    **{k2: v for k2, v in kw.items() if k2 != 'method'}
+                )
+            )
+            for k in (0, 1)
+        )
         mass = lambda m, k: (m*ms[:, k]).sum((1, 2))
         share = lambda m: mass(m, 0)/(mass(m, 0) + mass(m, 1)).clamp_min(1e-12)
-        rows[name] = dict(a=(mass(ma, 0) > mass(ma, 1)).float().mean().item(), b=(mass(mb, 1) > mass(mb, 0)).float().mean().item(),
-                          paired=(share(ma) > share(mb)).float().mean().item())
+        rows[name] = dict(
+            a=(mass(ma, 0) > mass(ma, 1)).float().mean().item(),
+            b=(mass(mb, 1) > mass(mb, 0)).float().mean().item(),
+            paired=(share(ma) > share(mb)).float().mean().item(),
+        )
     return pd.DataFrame(rows).T.rename_axis('method')
 
 def two_object_set(model:nn.Module, n_keep:int, n_pool:int, seed:int=0, top:int=3, verbose:bool=True) -> tuple:
@@ -36,13 +55,30 @@ def two_object_set(model:nn.Module, n_keep:int, n_pool:int, seed:int=0, top:int=
     with torch.no_grad(): lg = model(xx)
     rank = (lg[:, None, :] > lg.gather(1, ys)[:, :, None]).sum(-1)          # how many classes beat each label
     keep = (rank < top).all(1).nonzero()[:, 0][:n_keep]
-    if verbose: print(f'{type(model).__name__}: both labels in the top {top} for {(rank < top).all(1).float().mean():.2f} of {n_pool} images; kept {len(keep)}')
+    if verbose:
+        print(
+            f'{type(model).__name__}: both labels in the top {top} for {(rank < top).all(1).float().mean():.2f} of'
+            f' {n_pool} images; kept {len(keep)}'
+        )
     return xx[keep], ys[keep], ms[keep].float()
 
 # %% ../../nbs/50_experiments/55_discrimination.ipynb #e3dae73f
-DISCRIMINATION = {'bench_cnn': ['gradcam', 'gradcam++', 'layercam', 'liftcam', 'scorecam', 'reciprocam', 'ttame', 'ig',
-                                'dix3', 'iia2', 'iia3'],
-                  'bench_vit': ['rollout', 'vit_gradcam', 'gae', 'tattr', 'vit_reciprocam', 'ttame', 'ig', 'dix3', 'iia2', 'iia3']}
+DISCRIMINATION = {
+    'bench_cnn': [
+        'gradcam',
+        'gradcam++',
+        'layercam',
+        'liftcam',
+        'scorecam',
+        'reciprocam',
+        'ttame',
+        'ig',
+        'dix3',
+        'iia2',
+        'iia3',
+    ],
+    'bench_vit': ['rollout', 'vit_gradcam', 'gae', 'tattr', 'vit_reciprocam', 'ttame', 'ig', 'dix3', 'iia2', 'iia3'],
+}
 
 def class_discrimination(model_name:str, # 'bench_cnn' or 'bench_vit' (any `load_model` name trained on the benchmark)
                          methods=None, # registered names (default: `DISCRIMINATION[model_name]`)
@@ -60,7 +96,8 @@ def class_discrimination(model_name:str, # 'bench_cnn' or 'bench_vit' (any `load
     model = load_model(model_name, device=device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     methods = DISCRIMINATION[model_name] if methods is None else list(methods)
     xx, ys, ms = two_object_set(model, n, pool, seed, verbose=False)
-    if len(xx) == 0: raise ValueError(f'no two-object image of {pool} has both labels among the top 3 classes of {model_name}')
+    if len(xx) == 0:
+        raise ValueError(f'no two-object image of {pool} has both labels among the top 3 classes of {model_name}')
     dev = next(model.parameters()).device
     parts = [discrimination(model, xx[k:k + chunk].to(dev), ys[k:k + chunk].to(dev), ms[k:k + chunk].to(dev),
                             {m: (options or {}).get(m, {}) for m in methods})*len(xx[k:k + chunk])

@@ -19,13 +19,17 @@ __all__ = ['oracle', 'evaluate', 'aggregate']
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #1d3ee120
 def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
-    "A method `(model, x, target, masks) -> maps` from the ground truth: 'perfect' (the mask), 'inverted' (1 - mask) or 'random'."
-    if kind not in ('perfect', 'inverted', 'random'): raise ValueError(f"kind must be 'perfect', 'inverted' or 'random', got {kind!r}")
+    """A method `(model, x, target, masks) -> maps` from the ground truth: 'perfect' (the mask), 'inverted' (1 - mask)
+    or 'random'."""
+    if kind not in ('perfect', 'inverted', 'random'):
+        raise ValueError(f"kind must be 'perfect', 'inverted' or 'random', got {kind!r}")
     g = torch.Generator().manual_seed(seed)
     def fn(model, x, target=None, masks=None):
         if kind == 'random':   # a smooth random map: uniform noise on a cells × cells grid, bilinear (None: per pixel)
             r = torch.rand(x.shape[0], 1, *((cells, cells) if cells else x.shape[-2:]), generator=g)
-            return torch.nn.functional.interpolate(r, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0].to(x.device)
+            return torch.nn.functional.interpolate(r, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0].to(
+                x.device
+            )
         if masks is None: raise ValueError(f"the {kind!r} oracle needs a dataset with masks")
         m = masks.float().to(x.device)
         return m if kind == 'perfect' else 1 - m
@@ -41,7 +45,8 @@ def _method_fns(methods, method_options) -> dict:
         return dict(methods)
     from iia_nb.methods.registry import methods as registered
     known = registered(); unknown = [m for m in methods if m not in known]
-    if unknown: raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(known)} or pass a dict name -> callable")
+    if unknown:
+        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(known)} or pass a dict name -> callable")
     opts = method_options or {}
     return {m: (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {}))) for m in methods}
 
@@ -52,10 +57,15 @@ def _call_method(fn, model, x, target, masks):
 
 def _load_items(dataset, idx, transform):
     items = [dataset[i] for i in idx]
-    if any(len(it) not in (2, 3) for it in items): raise ValueError("dataset items must be (image, label) or (image, label, mask)")
-    labels = torch.as_tensor([it[1] if not isinstance(it[1], torch.Tensor) else it[1].reshape(-1)[0].item() for it in items])
+    if any(len(it) not in (2, 3) for it in items):
+        raise ValueError("dataset items must be (image, label) or (image, label, mask)")
+    labels = torch.as_tensor(
+        [it[1] if not isinstance(it[1], torch.Tensor) else it[1].reshape(-1)[0].item() for it in items]
+    )
     if any(isinstance(it[1], torch.Tensor) and it[1].numel() != 1 for it in items):
-        raise ValueError("evaluate needs one label per image (a two-object dataset has two: evaluate each object separately)")
+        raise ValueError(
+            "evaluate needs one label per image (a two-object dataset has two: evaluate each object separately)"
+        )
     x = torch.stack([transform(it[0]) if transform is not None else torch.as_tensor(it[0]) for it in items])
     masks = None
     if all(len(it) == 3 for it in items):
@@ -70,7 +80,10 @@ def _cached_maps(cache, name, fn, model, x, t, masks, idx):
     if cache is None: return _call_method(fn, model, x, t, masks)
     d = Path(cache)/name; d.mkdir(parents=True, exist_ok=True)
     got = [torch.load(d/f'{i}.pt') if (d/f'{i}.pt').exists() else None for i in idx]
-    ok = [g is not None and g['target'] == int(ti) and tuple(g['map'].shape) == tuple(x.shape[-2:]) for g, ti in zip(got, t.tolist())]
+    ok = [
+        g is not None and g['target'] == int(ti) and tuple(g['map'].shape) == tuple(x.shape[-2:])
+        for g, ti in zip(got, t.tolist())
+    ]
     if all(ok): return torch.stack([g['map'] for g in got]).to(x.device)
     miss = [j for j, o in enumerate(ok) if not o]
     new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
@@ -96,7 +109,8 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
     "One row per image × method: `image, method, label, target, pred` and the metric columns."
     unknown = [m for m in metrics if m not in METRICS]
     if unknown: raise KeyError(f"unknown metric(s) {unknown}; choose from {sorted(METRICS)}")
-    if target not in ('predicted', 'target'): raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
+    if target not in ('predicted', 'target'):
+        raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
     if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     fns = _method_fns(methods, method_options)
     if device is not None: model = model.to(device)
@@ -105,8 +119,11 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
     if isinstance(transform, str):
         if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
         transform = transform_for(model)
-    if isinstance(transform, Preprocess): mean, std = transform.mean.flatten().tolist(), transform.std.flatten().tolist()
-    else: cfg = transform_for(model); mean, std = cfg.mean.flatten().tolist(), cfg.std.flatten().tolist()
+    if isinstance(transform, Preprocess):
+        mean, std = transform.mean.flatten().tolist(), transform.std.flatten().tolist()
+    else:
+        cfg = transform_for(model)
+        mean, std = cfg.mean.flatten().tolist(), cfg.std.flatten().tolist()
     groups = list({id(METRICS[m].fn): METRICS[m] for m in metrics}.values())
     wanted = {c for m in metrics for c in METRICS[m].columns if m not in ('seg', 'adcc') and c == m} | \
              {c for m in metrics if m in ('seg', 'adcc') for c in METRICS[m].columns}
@@ -119,7 +136,8 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
         for idx in chunks:
             x, labels, masks = _load_items(dataset, idx, transform)
             x = check_images(x).to(dev); masks = None if masks is None else masks.to(dev)
-            if any('masks' in g.needs for g in groups) and masks is None: raise ValueError("metric 'seg' needs a dataset that yields masks")
+            if any('masks' in g.needs for g in groups) and masks is None:
+                raise ValueError("metric 'seg' needs a dataset that yields masks")
             pred = chunked_logits(model, lambda s, e: x[s:e], len(x), 4*batch_size).argmax(-1)
             t = pred if target == 'predicted' else labels.to(dev)
             for name, fn in fns.items():
@@ -138,7 +156,8 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
     return pd.DataFrame(rows)
 
 def aggregate(df:pd.DataFrame) -> pd.DataFrame:
-    "Mean per method (rows, in order of appearance) × metric (columns); PA/mIoU accumulated over images from the counts."
+    """Mean per method (rows, in order of appearance) × metric (columns); PA/mIoU accumulated over images from the
+    counts."""
     meta = {'image', 'method', 'label', 'target', 'pred', *SEG_COUNTS}
     cols = [c for c in df.columns if c not in meta]
     out = df.groupby('method', sort=False)[cols].mean()       # pandas skips NaN (SIC/AIC skipped images)

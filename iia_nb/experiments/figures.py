@@ -15,15 +15,38 @@ from ..viz import overlay, _as_hwc
 __all__ = ['PAPER_NAMES', 'ABS_DISPLAY', 'display_map', 'figure_grid', 'save_png', 'explain_methods']
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #bb5dcb58
-PAPER_NAMES = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++', 'xgradcam': 'XGrad-CAM', 'layercam': 'LayerCAM',
-               'liftcam': 'LIFT-CAM', 'ablationcam': 'Ablation-CAM', 'scorecam': 'Score-CAM', 'fullgrad': 'FullGrad',
-               'reciprocam': 'Recipro-CAM', 'ig': 'IG', 'guided_ig': 'GIG', 'blur_ig': 'BlurIG', 'smoothgrad': 'SmoothGrad',
-               'rise': 'RISE', 'iia2': 'IIA2', 'iia3': 'IIA3', 'dix1': 'DIX1', 'dix2': 'DIX2', 'dix3': 'DIX3', 'ttame': 'T-TAME',
-               'tattr': 'T-Attr', 'gae': 'GAE', 'rollout': 'Rollout', 'vit_gradcam': 'ViT Grad-CAM', 'vit_reciprocam': 'ViT-ReciproCAM'}
+PAPER_NAMES = {
+    'gradcam': 'Grad-CAM',
+    'gradcam++': 'Grad-CAM++',
+    'xgradcam': 'XGrad-CAM',
+    'layercam': 'LayerCAM',
+    'liftcam': 'LIFT-CAM',
+    'ablationcam': 'Ablation-CAM',
+    'scorecam': 'Score-CAM',
+    'fullgrad': 'FullGrad',
+    'reciprocam': 'Recipro-CAM',
+    'ig': 'IG',
+    'guided_ig': 'GIG',
+    'blur_ig': 'BlurIG',
+    'smoothgrad': 'SmoothGrad',
+    'rise': 'RISE',
+    'iia2': 'IIA2',
+    'iia3': 'IIA3',
+    'dix1': 'DIX1',
+    'dix2': 'DIX2',
+    'dix3': 'DIX3',
+    'ttame': 'T-TAME',
+    'tattr': 'T-Attr',
+    'gae': 'GAE',
+    'rollout': 'Rollout',
+    'vit_gradcam': 'ViT Grad-CAM',
+    'vit_reciprocam': 'ViT-ReciproCAM',
+}
 ABS_DISPLAY = ('ig', 'guided_ig', 'blur_ig', 'smoothgrad')  # signed per-pixel maps: shown as |map|
 
 def display_map(maps, how:str='minmax', q:float=0.99) -> torch.Tensor:
-    "Maps `[B,H,W]` scaled to [0,1] for display: 'minmax' (`normalize`) or 'abs' (|map| over its `q`-quantile, clipped)."
+    """Maps `[B,H,W]` scaled to [0,1] for display: 'minmax' (`normalize`) or 'abs' (|map| over its `q`-quantile,
+    clipped)."""
     maps = torch.as_tensor(maps).detach().float().cpu()
     if maps.ndim != 3: raise ValueError(f"expected maps [B,H,W], got {tuple(maps.shape)}")
     if how == 'minmax': return normalize(maps)
@@ -56,7 +79,8 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
     for k, v in maps_by_method.items():
         if tuple(v.shape[:1]) != (B,) or v.ndim != 3:
             raise ValueError(f"maps for {k!r} have shape {tuple(v.shape)}, expected [{B},H,W] for {B} images")
-    if row_labels is not None and len(row_labels) != B: raise ValueError(f"got {len(row_labels)} row labels for {B} images")
+    if row_labels is not None and len(row_labels) != B:
+        raise ValueError(f"got {len(row_labels)} row labels for {B} images")
     if masks is not None and len(masks) != B: raise ValueError(f"got {len(masks)} masks for {B} images")
     how = {k: (display or {}).get(k, 'abs' if k in ABS_DISPLAY else 'minmax') for k in names}
     shown = {k: display_map(maps_by_method[k], how[k]) for k in names}
@@ -70,7 +94,8 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
                  fontsize=8, ha='center', va='center')
     for i in range(B):
         top = H - head - i*(lab + size)
-        if row_labels is not None: fig.text(2/72/W, (top - lab/2)/H, str(row_labels[i]), fontsize=8, ha='left', va='center')
+        if row_labels is not None:
+            fig.text(2 / 72 / W, (top - lab / 2) / H, str(row_labels[i]), fontsize=8, ha='left', va='center')
         img = _as_hwc(images[i])
         for j in range(len(names) + 1):
             ax = fig.add_axes([j*(size + gap)/W, (top - lab - size)/H, size/W, size/H])
@@ -79,7 +104,8 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
             if masks is not None:
                 mk = torch.as_tensor(masks[i]).float()
                 for mask in (mk[None] if mk.ndim == 2 else mk):
-                    if mask.max() > 0.5 > mask.min(): ax.contour(mask.cpu().numpy(), levels=[0.5], colors='w', linewidths=0.8)
+                    if mask.max() > 0.5 > mask.min():
+                        ax.contour(mask.cpu().numpy(), levels=[0.5], colors='w', linewidths=0.8)
     if path is not None: save_png(fig, path, dpi=dpi, colours=colours)
     return fig
 

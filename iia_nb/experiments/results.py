@@ -22,13 +22,15 @@ def load_results(name:str, # an experiment's name: reads NAME.csv and NAME.env.j
     "`(table, environment)` of a committed run."
     folder = Path(folder or RESULTS)
     csv = folder/f'{name}.csv'
-    if not csv.exists(): raise FileNotFoundError(f"no results for {name!r} in {folder}: run `iia-experiment {name} --out {folder}`")
+    if not csv.exists():
+        raise FileNotFoundError(f"no results for {name!r} in {folder}: run `iia-experiment {name} --out {folder}`")
     env = folder/f'{name}.env.json'
     return pd.read_csv(csv), (json.loads(env.read_text()) if env.exists() else {})
 
 # %% ../../nbs/50_experiments/52_results.ipynb #7b365a65
 def _scores(cols:dict, metric:str, idx:np.ndarray) -> np.ndarray:
-    "`metric` of the images `idx` (one row of indices per resample, `[R,n]`), `[R]`: a mean, or PA/mIoU from pixel counts."
+    """`metric` of the images `idx` (one row of indices per resample, `[R,n]`), `[R]`: a mean, or PA/mIoU from pixel
+    counts."""
     if metric in ('PA', 'mIoU'): return pixel_scores({k: cols[k][idx] for k in SEG_COUNTS})[metric]
     return np.nanmean(cols[metric][idx], axis=1)
 
@@ -38,7 +40,8 @@ def compare(df:pd.DataFrame, # a run's table (one row per image × method)
             n_boot:int=2000, seed:int=0) -> pd.DataFrame:
     "Paired bootstrap over images: per metric `a`, `b`, `delta` (a better > 0), its 95% `low`/`high`, `p_better`."
     A, B = (df[df.method == m].set_index('image').sort_index() for m in (a, b))
-    if len(A) == 0 or len(B) == 0: raise KeyError(f"methods {a!r} and {b!r} must both be in the table; it has {sorted(df.method.unique())}")
+    if len(A) == 0 or len(B) == 0:
+        raise KeyError(f"methods {a!r} and {b!r} must both be in the table; it has {sorted(df.method.unique())}")
     if not A.index.equals(B.index): raise ValueError(f"{a!r} and {b!r} were run on different images")
     seg = ['PA', 'mIoU'] if all(k in df for k in SEG_COUNTS) else []
     metrics = [m for m in df.columns if m in HIGHER] + seg if metrics is None else list(metrics)

@@ -20,7 +20,9 @@ __all__ = ['CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 
 def _git_commit() -> str:
     try:
         here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()
-        return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=here, capture_output=True, text=True, timeout=5).stdout.strip()
+        return subprocess.run(
+            ['git', 'rev-parse', '--short', 'HEAD'], cwd=here, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except Exception: return ''
 
 def environment(device=None, seed:int|None=None) -> dict:
@@ -28,9 +30,20 @@ def environment(device=None, seed:int|None=None) -> dict:
     import timm, torchvision
     device = torch.device(device or default_device())
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or platform.machine())
-    return dict(device=device.type, device_name=name, torch_threads=torch.get_num_threads(), python=platform.python_version(),
-                torch=torch.__version__, torchvision=torchvision.__version__, timm=timm.__version__, numpy=np.__version__,
-                iia_nb=_version(), commit=_git_commit(), seed=seed, utc=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+    return dict(
+        device=device.type,
+        device_name=name,
+        torch_threads=torch.get_num_threads(),
+        python=platform.python_version(),
+        torch=torch.__version__,
+        torchvision=torchvision.__version__,
+        timm=timm.__version__,
+        numpy=np.__version__,
+        iia_nb=_version(),
+        commit=_git_commit(),
+        seed=seed,
+        utc=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+    )
 
 def _version() -> str:
     from importlib.metadata import version, PackageNotFoundError
@@ -60,7 +73,8 @@ def paper_table(summary:pd.DataFrame, # one row per method × metric: columns me
                 higher:dict, # metric -> True when higher is better
                 methods=None, metrics=None, # column and row order (default: as they appear)
                 digits:int=2, ci:bool=True) -> pd.DataFrame:
-    "Metrics as rows (with ↑/↓), methods as columns; cells 'mean [low, high]' marked **best** and <u>second</u> (markdown)."
+    """Metrics as rows (with ↑/↓), methods as columns; cells 'mean [low, high]' marked **best** and <u>second</u>
+    (markdown)."""
     methods = list(dict.fromkeys(summary.method)) if methods is None else list(methods)
     metrics = list(dict.fromkeys(summary.metric)) if metrics is None else list(metrics)
     missing = [m for m in metrics if m not in higher]
@@ -83,7 +97,9 @@ def markdown_table(table:pd.DataFrame) -> str:
     "A `paper_table` as a GitHub markdown table."
     head = '| | ' + ' | '.join(map(str, table.columns)) + ' |'
     sep = '|---|' + '---|'*len(table.columns)
-    return '\n'.join([head, sep] + [f"| {i} | " + ' | '.join(map(str, r)) + ' |' for i, r in zip(table.index, table.values)])
+    return '\n'.join(
+        [head, sep] + [f"| {i} | " + ' | '.join(map(str, r)) + ' |' for i, r in zip(table.index, table.values)]
+    )
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #55a8ec7f
 @dataclass
@@ -125,7 +141,8 @@ def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
         ds = SyntheticBench('test', n=exp.n, seed=exp.seed, size=tf.size[0], two_objects=exp.data == 'bench2')
     elif exp.data == 'photos': ds = _Photos(tf)
     elif exp.data in ('imagenet', 'imagenet-seg'):
-        if exp.root is None: raise ValueError(f"experiment {exp.name!r}: data {exp.data!r} needs `root`, the folder of a local copy")
+        if exp.root is None:
+            raise ValueError(f"experiment {exp.name!r}: data {exp.data!r} needs `root`, the folder of a local copy")
         ds = (datasets.ImageNetVal(exp.root, transform=tf.to_unit) if exp.data == 'imagenet'
               else _NoLabel(datasets.ImageNetSegmentation(exp.root, size=tf.size[0])))
     else: raise ValueError(f"unknown data {exp.data!r}; choose from bench, bench2, photos, imagenet, imagenet-seg")
@@ -154,7 +171,8 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
     from iia_nb.experiments.evaluate import evaluate
     from iia_nb.models.zoo import load_model
     rank, world = _rank_world()
-    if world > 1 and out_dir is None: raise ValueError("a sharded run needs out_dir, where the ranks leave their shards")
+    if world > 1 and out_dir is None:
+        raise ValueError("a sharded run needs out_dir, where the ranks leave their shards")
     out = None if out_dir is None else Path(out_dir)
     if out is not None: out.mkdir(parents=True, exist_ok=True)
     if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.name
@@ -206,7 +224,19 @@ def summary(df:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> p
 # %% ../../nbs/50_experiments/51_runner.ipynb #27852a19
 CNN_METHODS = ['gradcam', 'gradcam++', 'liftcam', 'ablationcam', 'ig', 'guided_ig', 'blur_ig', 'fullgrad', 'layercam',
                'xgradcam', 'scorecam', 'rise', 'reciprocam', 'ttame', 'dix2', 'dix3', 'iia2', 'iia3']
-VIT_METHODS = ['rollout', 'gae', 'tattr', 'vit_gradcam', 'rise', 'vit_reciprocam', 'ttame', 'dix2', 'dix3', 'iia2', 'iia3']
+VIT_METHODS = [
+    'rollout',
+    'gae',
+    'tattr',
+    'vit_gradcam',
+    'rise',
+    'vit_reciprocam',
+    'ttame',
+    'dix2',
+    'dix3',
+    'iia2',
+    'iia3',
+]
 EXPLANATION_METRICS = ['pos', 'neg', 'ins', 'del', 'adp', 'pic']
 ABLATION_IIA = ['iia_img', 'iia_act', 'ig', 'iia2_l1', 'iia2', 'iia3']
 ABLATION_DIX = ['dix1', 'dix2_mul', 'dix3_grads', 'dix2', 'dix3']
@@ -216,19 +246,54 @@ CNN_OPTIONS = {'rise': dict(n=500), 'guided_ig': dict(steps=50)}
 VIT_OPTIONS = {'rise': dict(n=500), 'iia3': dict(n=5)}
 LITE_METHODS = [m for m in CNN_METHODS if m != 'ttame']          # T-TAME is trained here for the benchmark models only
 
-EXPERIMENTS = {e.name: e for e in [
-    Experiment('smoke', 'bench_cnn', 'bench', ['gradcam', 'ig'], ['pos', 'del', 'seg'], n=6),
-    Experiment('bench_cnn', 'bench_cnn', 'bench', CNN_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=CNN_OPTIONS),
-    Experiment('bench_vit', 'bench_vit', 'bench', VIT_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=VIT_OPTIONS),
-    Experiment('lite_photos', 'efficientnet_lite0', 'photos', LITE_METHODS, EXPLANATION_METRICS, n=9,
-               options={**CNN_OPTIONS, 'iia3': dict(n=5)}),
-    Experiment('ablation_iia', 'bench_cnn', 'bench', ABLATION_IIA, EXPLANATION_METRICS + ['seg'], n=32),
-    Experiment('ablation_dix', 'bench_cnn', 'bench', ABLATION_DIX, EXPLANATION_METRICS + ['seg'], n=32),
-    Experiment('released', 'bench_cnn', 'bench', ['iia2', 'iia_released'], EXPLANATION_METRICS + ['seg'], n=32),
-    Experiment('imagenet_resnet101', 'timm/resnet101.tv_in1k', 'imagenet', CNN_METHODS, EXPLANATION_METRICS + ['sic', 'aic'], n=5000),
-    Experiment('imagenet_vit_b16', 'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k', 'imagenet', VIT_METHODS, EXPLANATION_METRICS + ['sic', 'aic'], n=5000),
-    Experiment('imagenet_seg_vit_b16', 'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k', 'imagenet-seg', VIT_METHODS, ['seg'], n=4276),
-]}
+EXPERIMENTS = {
+    e.name: e
+    for e in [
+        Experiment('smoke', 'bench_cnn', 'bench', ['gradcam', 'ig'], ['pos', 'del', 'seg'], n=6),
+        Experiment(
+            'bench_cnn', 'bench_cnn', 'bench', CNN_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=CNN_OPTIONS
+        ),
+        Experiment(
+            'bench_vit', 'bench_vit', 'bench', VIT_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=VIT_OPTIONS
+        ),
+        Experiment(
+            'lite_photos',
+            'efficientnet_lite0',
+            'photos',
+            LITE_METHODS,
+            EXPLANATION_METRICS,
+            n=9,
+            options={**CNN_OPTIONS, 'iia3': dict(n=5)},
+        ),
+        Experiment('ablation_iia', 'bench_cnn', 'bench', ABLATION_IIA, EXPLANATION_METRICS + ['seg'], n=32),
+        Experiment('ablation_dix', 'bench_cnn', 'bench', ABLATION_DIX, EXPLANATION_METRICS + ['seg'], n=32),
+        Experiment('released', 'bench_cnn', 'bench', ['iia2', 'iia_released'], EXPLANATION_METRICS + ['seg'], n=32),
+        Experiment(
+            'imagenet_resnet101',
+            'timm/resnet101.tv_in1k',
+            'imagenet',
+            CNN_METHODS,
+            EXPLANATION_METRICS + ['sic', 'aic'],
+            n=5000,
+        ),
+        Experiment(
+            'imagenet_vit_b16',
+            'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k',
+            'imagenet',
+            VIT_METHODS,
+            EXPLANATION_METRICS + ['sic', 'aic'],
+            n=5000,
+        ),
+        Experiment(
+            'imagenet_seg_vit_b16',
+            'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k',
+            'imagenet-seg',
+            VIT_METHODS,
+            ['seg'],
+            n=4276,
+        ),
+    ]
+}
 
 def experiment(name:str, **changes) -> Experiment:
     "A registered experiment, with fields changed (e.g. `n=`, `methods=`, `root=`)."

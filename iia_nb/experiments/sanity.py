@@ -37,9 +37,16 @@ def _call_order(model:nn.Module, x:torch.Tensor, stage_names=()) -> list:
         def hook(m, args):
             if name not in seen: seen.add(name); events.append(('param', name))
         return hook
-    hooks = [m.register_forward_pre_hook(pre(n)) for n, m in mods.items() if next(m.parameters(recurse=False), None) is not None]
-    if stage_names: hooks.append(mods[stage_names[0]].register_forward_pre_hook(lambda m, a: events.append(('start', 0))))
-    hooks += [mods[s].register_forward_hook(lambda m, i, o, k=k: events.append(('end', k))) for k, s in enumerate(stage_names)]
+    hooks = [
+        m.register_forward_pre_hook(pre(n))
+        for n, m in mods.items()
+        if next(m.parameters(recurse=False), None) is not None
+    ]
+    if stage_names:
+        hooks.append(mods[stage_names[0]].register_forward_pre_hook(lambda m, a: events.append(('start', 0))))
+    hooks += [
+        mods[s].register_forward_hook(lambda m, i, o, k=k: events.append(('end', k))) for k, s in enumerate(stage_names)
+    ]
     try:
         with torch.no_grad(): model(x)
     finally:
@@ -74,19 +81,24 @@ def parameter_layers(model:nn.Module, x:torch.Tensor, # model or Backbone; image
                      granularity:str='layer', # 'layer' or 'stage' (see above)
                     ) -> list:
     "The `Layer`s of `model` from the input to the output (bottom up), in the order the forward pass calls them."
-    if granularity not in GRANULARITIES: raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
     bb = backbone(model); model = bb.model; x = check_images(x)[:1]
     mods = dict(model.named_modules())
     if granularity == 'layer':
         events = _call_order(model, x)
         groups = _module_layers([n for e, n in events if e == 'param'], mods)
-        return [Layer(_label(next((n for n in g if not isinstance(mods[n], _NORMS)), g[0]), model), tuple(g)) for g in groups]
+        return [
+            Layer(_label(next((n for n in g if not isinstance(mods[n], _NORMS)), g[0]), model), tuple(g))
+            for g in groups
+        ]
     groups = _stage_groups(_call_order(model, x, bb.stage_names), bb.stage_names)
     return [Layer(k, tuple(v)) for k, v in groups.items()]
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #f5124421
 def reinitialize(module:nn.Module, seed:int=0):
-    "Re-initialise `module`'s own parameters, repeatably: `reset_parameters()` where it has one, else a truncated normal (std 0.02)."
+    """Re-initialise `module`'s own parameters, repeatably: `reset_parameters()` where it has one, else a truncated
+    normal (std 0.02)."""
     p = next(module.parameters(recurse=False), None)
     if p is None: return
     devices = [p.device] if p.device.type == 'cuda' else []
@@ -102,7 +114,8 @@ def _module_seeds(model:nn.Module, seed:int) -> dict:
 
 @contextlib.contextmanager
 def randomized(model:nn.Module, layers=(), seed:int=0):
-    "Within the context the modules of `layers` (`Layer`s or module names) are re-initialised; the model's state is restored on exit."
+    """Within the context the modules of `layers` (`Layer`s or module names) are re-initialised; the model's state is
+    restored on exit."""
     ctl = _Randomizer(backbone(model).model, seed)
     try:
         ctl.randomize(layers)
@@ -126,7 +139,8 @@ METRICS = ('spearman_abs', 'spearman', 'ssim', 'hog')
 SCALES = ('abs', 'minmax')
 
 def scale_maps(maps:torch.Tensor, scale:str='abs') -> torch.Tensor:
-    "Maps `[B,H,W]` in [0,1]: `|m|/max|m|` ('abs', Adebayo et al.'s grey-scale maps) or min-max of the signed map ('minmax')."
+    """Maps `[B,H,W]` in [0,1]: `|m|/max|m|` ('abs', Adebayo et al.'s grey-scale maps) or min-max of the signed map
+    ('minmax')."""
     if scale == 'minmax': return normalize(maps)
     if scale != 'abs': raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
     a = maps.abs().float()
@@ -150,7 +164,8 @@ def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (ra
     "`{metric: array [B]}`: the similarity of each pair of maps."
     from skimage.metrics import structural_similarity
     if original.shape != other.shape or original.ndim != 3:
-        raise ValueError(f"expected two batches of maps [B,H,W] of one shape, got {tuple(original.shape)} and {tuple(other.shape)}")
+        raise ValueError(f"expected two batches of maps [B,H,W] of one shape, "
+                         f"got {tuple(original.shape)} and {tuple(other.shape)}")
     bad = [m for m in metrics if m not in METRICS]
     if bad: raise ValueError(f"unknown metric(s) {bad}; choose from {METRICS}")
     a, b = original.detach().float().cpu().numpy(), other.detach().float().cpu().numpy()
@@ -159,14 +174,16 @@ def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (ra
     for m in metrics:
         if m == 'spearman_abs': v = [_corr(np.abs(p).ravel(), np.abs(q).ravel(), True) for p, q in zip(a, b)]
         elif m == 'spearman': v = [_corr(p.ravel(), q.ravel(), True) for p, q in zip(a, b)]
-        elif m == 'ssim': v = [1.0 if np.array_equal(p, q) else structural_similarity(p, q, data_range=1.0) for p, q in zip(sa, sb)]
+        elif m == 'ssim':
+            v = [1.0 if np.array_equal(p, q) else structural_similarity(p, q, data_range=1.0) for p, q in zip(sa, sb)]
         else: v = [_corr(_hog(p), _hog(q), False) for p, q in zip(sa, sb)]
         out[m] = np.asarray(v, dtype=float)
     return out
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #78846894
 def t_interval(values, level:float=0.95) -> tuple:
-    "`(mean, low, high, n)` of the finite `values`: the Student-t interval of the mean (NaN bounds for fewer than two values)."
+    """`(mean, low, high, n)` of the finite `values`: the Student-t interval of the mean (NaN bounds for fewer than two
+    values)."""
     from scipy.stats import t as student
     v = np.asarray(values, dtype=float); v = v[np.isfinite(v)]
     if len(v) == 0: return float('nan'), float('nan'), float('nan'), 0
@@ -190,9 +207,11 @@ def _accepts(fn, key:str) -> bool:
     return key in ps or any(p.kind == p.VAR_KEYWORD for p in ps.values())
 
 def _resolve_methods(method, options:dict) -> dict:
-    "`{label: fn(model, x, target)}` for `method` (a name, a callable, a list or a dict of them), `options` routed by signature."
+    """`{label: fn(model, x, target)}` for `method` (a name, a callable, a list or a dict of them), `options` routed
+    by signature."""
     if isinstance(method, dict): items = list(method.items())
-    elif isinstance(method, (list, tuple)): items = [(m if isinstance(m, str) else getattr(m, '__name__', repr(m)), m) for m in method]
+    elif isinstance(method, (list, tuple)):
+        items = [(m if isinstance(m, str) else getattr(m, '__name__', repr(m)), m) for m in method]
     else: items = [(method if isinstance(method, str) else getattr(method, '__name__', repr(method)), method)]
     if not items: raise ValueError("no method given")
     reg, out, used = registered_methods(), {}, set()
@@ -225,8 +244,14 @@ ORDERS = ('top_down', 'bottom_up')
 
 @dataclass
 class Randomization:
-    "Result of a randomization test: tidy `per_image` and `summary` tables, and the maps (`maps[method][step]`, step 0 = trained)."
-    mode:str; steps:list; per_image:pd.DataFrame; summary:pd.DataFrame; maps:dict = field(repr=False); x:torch.Tensor = field(repr=False)
+    """Result of a randomization test: tidy `per_image` and `summary` tables, and the maps (`maps[method][step]`, step
+    0 = trained)."""
+    mode: str
+    steps: list
+    per_image: pd.DataFrame
+    summary: pd.DataFrame
+    maps: dict = field(repr=False)
+    x: torch.Tensor = field(repr=False)
     def table(self, metric:str='spearman_abs') -> pd.DataFrame:
         "Means of `metric`, one row per step (labelled by layer), one column per method."
         s = self.summary[self.summary.metric == metric]
@@ -272,24 +297,45 @@ def _randomization(model, x, method, target, mode, order, granularity, layers, s
     return Randomization(mode, [l.name for l in layers], per_image, summarize(per_image),
                          {k: torch.stack(v) for k, v in maps.items()}, x)
 
-def cascading_randomization(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-                            method, # registered name, callable(model, x, target), or a list / {label: method} dict of them
-                            target=None, # None (the trained model's prediction), an int, or B ints; fixed for every step
-                            order:str='top_down', # 'top_down' (from the output, the paper) or 'bottom_up'
-                            granularity:str='layer', # 'layer' or 'stage' (see `parameter_layers`)
-                            layers=None, # explicit `Layer`s / module names (bottom up) instead of `granularity`
-                            seed:int=0, # seeds the re-initialisation and every method's own randomness
-                            metrics=METRICS, scale:str='abs', # see `map_similarity`
-                            retarget:bool=False, # True: explain each randomized model's own prediction (the released code)
-                            **options, # passed to the methods that take them (e.g. n=4)
-                           ) -> Randomization:
-    "Cascading randomization: step k re-initialises one more layer (from the output down); similarity of each step's maps to the trained model's."
-    return _randomization(model, x, method, target, 'cascading', order, granularity, layers, seed, metrics, scale, retarget, options)
+def cascading_randomization(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    method,  # registered name, callable(model, x, target), or a list / {label: method} dict of them
+    target=None,  # None (the trained model's prediction), an int, or B ints; fixed for every step
+    order: str = 'top_down',  # 'top_down' (from the output, the paper) or 'bottom_up'
+    granularity: str = 'layer',  # 'layer' or 'stage' (see `parameter_layers`)
+    layers=None,  # explicit `Layer`s / module names (bottom up) instead of `granularity`
+    seed: int = 0,  # seeds the re-initialisation and every method's own randomness
+    metrics=METRICS,
+    scale: str = 'abs',  # see `map_similarity`
+    retarget: bool = False,  # True: explain each randomized model's own prediction (the released code)
+    **options,  # passed to the methods that take them (e.g. n=4)
+) -> Randomization:
+    """Cascading randomization: step k re-initialises one more layer (from the output down); similarity of each step's
+    maps to the trained model's."""
+    return _randomization(
+        model, x, method, target, 'cascading', order, granularity, layers, seed, metrics, scale, retarget, options
+    )
 
-def independent_randomization(model:nn.Module, x:torch.Tensor, method, target=None, order:str='top_down', granularity:str='layer',
-                              layers=None, seed:int=0, metrics=METRICS, scale:str='abs', retarget:bool=False, **options) -> Randomization:
-    "Independent randomization: step k re-initialises only the k-th layer from the output (arguments as `cascading_randomization`)."
-    return _randomization(model, x, method, target, 'independent', order, granularity, layers, seed, metrics, scale, retarget, options)
+def independent_randomization(
+    model: nn.Module,
+    x: torch.Tensor,
+    method,
+    target=None,
+    order: str = 'top_down',
+    granularity: str = 'layer',
+    layers=None,
+    seed: int = 0,
+    metrics=METRICS,
+    scale: str = 'abs',
+    retarget: bool = False,
+    **options
+) -> Randomization:
+    """Independent randomization: step k re-initialises only the k-th layer from the output (arguments as
+    `cascading_randomization`)."""
+    return _randomization(
+        model, x, method, target, 'independent', order, granularity, layers, seed, metrics, scale, retarget, options
+    )
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #b1d5cf4e
 def plot_randomization(result:Randomization, metric:str='spearman_abs', ax=None, title:str|None=None):
@@ -301,17 +347,32 @@ def plot_randomization(result:Randomization, metric:str='spearman_abs', ax=None,
     palette = dict(zip(s.method.unique(), sns.color_palette('tab10', s.method.nunique())))
     for method, g in s.groupby('method', sort=False):
         steps, mean = np.r_[0, g.step], np.r_[1., g['mean']]
-        ax.plot(steps, mean, marker='o', ms=3, label=method, color=palette[method], ls='--' if 'edge' in method else '-')
+        ax.plot(
+            steps, mean, marker='o', ms=3, label=method, color=palette[method], ls='--' if 'edge' in method else '-'
+        )
         ax.fill_between(steps, np.r_[1., g.ci_low], np.r_[1., g.ci_high], color=palette[method], alpha=0.15, lw=0)
     ax.set_xticks(range(len(result.steps) + 1), ['trained'] + result.steps, rotation=60, ha='right', fontsize=7)
     ax.axhline(0, color='grey', lw=0.5)
-    ax.set_ylabel(metric); ax.set_xlabel(f"{result.mode} randomization" + (' (cumulative, from the output)' if result.mode == 'cascading' else ' (one layer at a time)'))
+    ax.set_ylabel(metric)
+    ax.set_xlabel(
+        f"{result.mode} randomization"
+        + (' (cumulative, from the output)' if result.mode == 'cascading' else ' (one layer at a time)')
+    )
     ax.legend(fontsize=7, ncol=2); ax.set_title(title or '', fontsize=9)
     ax.figure.tight_layout()
     return ax.figure
 
-def plot_maps(result:Randomization, image:int=0, methods=None, display=None, every:int=1, size:float=1.1, scale:str='abs'):
-    "Strips: one row per method, the trained model's map then the map after each `every`-th step; `display` = the image in [0,1]."
+def plot_maps(
+    result: Randomization,
+    image: int = 0,
+    methods=None,
+    display=None,
+    every: int = 1,
+    size: float = 1.1,
+    scale: str = 'abs',
+):
+    """Strips: one row per method, the trained model's map then the map after each `every`-th step; `display` = the
+    image in [0,1]."""
     import matplotlib.pyplot as plt
     methods = list(methods or result.maps)
     steps = list(range(0, len(result.steps) + 1, every))
@@ -336,7 +397,8 @@ CNN_METHODS = ('iia2', 'iia3', 'dix2', 'dix3', 'ig', 'gradcam')
 VIT_METHODS = ('iia2', 'iia3', 'dix3', 'ig')
 
 def methods_for(model:nn.Module, names=None, control:bool=True) -> dict:
-    "`{label: method}`: the registered `names` (default: all registered) that support `model`'s kind, plus the edge control."
+    """`{label: method}`: the registered `names` (default: all registered) that support `model`'s kind, plus the edge
+    control."""
     kind, reg = backbone(model).kind, registered_methods()
     names = list(reg) if names is None else list(names)
     out = {n: n for n in names if kind in reg[n].kinds}
@@ -344,22 +406,31 @@ def methods_for(model:nn.Module, names=None, control:bool=True) -> dict:
     return out
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #861d6bf2
-def data_randomization(model_true:nn.Module, model_permuted:nn.Module, # same architecture: true labels / permuted labels
-                       x:torch.Tensor, # images [B,3,H,W] normalised for both
-                       method, # as in `cascading_randomization`
-                       target=None, # None: the true-label model's prediction; an int or B ints
-                       seed:int=0, metrics=METRICS, scale:str='abs',
-                       retarget:bool=False, # True: each model explains its own prediction
-                       **options) -> Randomization:
+def data_randomization(
+    model_true: nn.Module,
+    model_permuted: nn.Module,  # same architecture: true labels / permuted labels
+    x: torch.Tensor,  # images [B,3,H,W] normalised for both
+    method,  # as in `cascading_randomization`
+    target=None,  # None: the true-label model's prediction; an int or B ints
+    seed: int = 0,
+    metrics=METRICS,
+    scale: str = 'abs',
+    retarget: bool = False,  # True: each model explains its own prediction
+    **options
+) -> Randomization:
     "Similarity, per image, of the maps of a model trained on true labels and one trained on permuted labels."
     bt, bp = backbone(model_true), backbone(model_permuted); x = check_images(x)
     if bt.kind != bp.kind or type(bt.model) is not type(bp.model):
-        raise ValueError(f"expected two models of one architecture, got {type(bt.model).__name__} and {type(bp.model).__name__}")
+        raise ValueError(
+            f"expected two models of one architecture, got {type(bt.model).__name__} and {type(bp.model).__name__}"
+        )
     fns = _resolve_methods(method, options)
     t = bt.targets(x, target)
     orig = _maps(fns, bt.model, x, t, seed)
     perm = _maps(fns, bp.model, x, bp.targets(x) if retarget else t, seed)
-    rows = [r for k in fns for r in _rows('data', 1, 'permuted labels', k, map_similarity(orig[k], perm[k], metrics, scale))]
+    rows = [
+        r for k in fns for r in _rows('data', 1, 'permuted labels', k, map_similarity(orig[k], perm[k], metrics, scale))
+    ]
     per_image = pd.DataFrame(rows)
     return Randomization('data', ['permuted labels'], per_image, summarize(per_image),
                          {k: torch.stack([orig[k], perm[k]]) for k in fns}, x)

@@ -49,7 +49,8 @@ def input_reference(x:torch.Tensor, baseline='zero', model:nn.Module|None=None, 
     if isinstance(baseline, torch.Tensor): return baseline.to(x).expand_as(x)
     if baseline == 'zero': return torch.zeros_like(x)
     if baseline == 'black':
-        if model is None: raise ValueError("baseline='black' needs the model, to normalise a black image with its statistics")
+        if model is None:
+            raise ValueError("baseline='black' needs the model, to normalise a black image with its statistics")
         tf = transform_for(model)
         return ((0 - tf.mean)/tf.std).to(x).expand_as(x).clone()
     if baseline == 'blur': return gaussian_blur(x, sigma)

@@ -22,8 +22,10 @@ def vit_backbone(model, method:str='this method'):
     "The `Backbone` of a ViT whose blocks and attention can be reached; a clear error for any other model."
     try: bb = backbone(model)
     except (ValueError, TypeError, AttributeError, KeyError, RuntimeError) as e:
-        raise ValueError(f"{method} needs a ViT whose attention it can reach (a timm VisionTransformer with `blocks` and "
-                         f"`patch_embed`, or torchvision's VisionTransformer); got {type(model).__name__} ({e})") from None
+        raise ValueError(
+            f"{method} needs a ViT whose attention it can reach (a timm VisionTransformer with `blocks` and "
+            f"`patch_embed`, or torchvision's VisionTransformer); got {type(model).__name__} ({e})"
+        ) from None
     if bb.kind != 'vit': raise ValueError(f"{method} needs a ViT, got a {bb.kind} ({type(bb.model).__name__})")
     if not bb.is_torchvision and not all(hasattr(getattr(b, 'attn', None), 'attn_drop') for b in bb.blocks):
         raise ValueError(f"{method} cannot reach the attention probabilities of {type(bb.model).__name__}: "
@@ -34,7 +36,8 @@ def attention_and_grads(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
                         target=None, # None (predicted class), an int, or B ints
                         grads:bool=True, # also the gradients (one backward pass)
                        ) -> tuple:
-    "`(attns, grads, t)`: per block the attention `[B,heads,T,T]`, the gradient of each image's target logit w.r.t. it (None if `grads=False`), and the targets."
+    """`(attns, grads, t)`: per block the attention `[B,heads,T,T]`, the gradient of each image's target logit w.r.t.
+    it (None if `grads=False`), and the targets."""
     with contextlib.ExitStack() as st:
         st.enter_context(bb.explicit_attention())
         kept = [st.enter_context(capture(p, detach=False)) for p in bb.attention_points]
@@ -57,27 +60,37 @@ def fuse_heads(A:torch.Tensor, fusion:str='mean') -> torch.Tensor:
     raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
 
 def attention_rollout(attns:list, fusion:str='mean', num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    "Attention rollout `[B, T - prefix]`: heads fused, then `iia.rollout` (add I, row-normalise, product) from block `start_layer` on."
+    """Attention rollout `[B, T - prefix]`: heads fused, then `iia.rollout` (add I, row-normalise, product) from block
+    `start_layer` on."""
     return rollout([fuse_heads(A, fusion) for A in attns[start_layer:]], num_prefix_tokens)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #08bc02ac
 _ABNAR = 'Abnar & Zuidema, Quantifying Attention Flow in Transformers, ACL 2020'
-_GAE = 'Chefer et al., Generic Attention-model Explainability for Interpreting Bi-Modal and Encoder-Decoder Transformers, ICCV 2021'
+_GAE = (
+    'Chefer et al., Generic Attention-model Explainability for Interpreting Bi-Modal and Encoder-Decoder Transformers,'
+    ' ICCV 2021'
+)
 _TATTR = 'Chefer et al., Transformer Interpretability Beyond Attention Visualization, CVPR 2021'
-_RECIPRO = 'Byun & Lee, ViT-ReciproCAM: Gradient and Attention-Free Visual Explanations for Vision Transformer, arXiv 2310.02588, 2023'
+_RECIPRO = (
+    'Byun & Lee, ViT-ReciproCAM: Gradient and Attention-Free Visual Explanations for Vision Transformer, arXiv'
+    ' 2310.02588, 2023'
+)
 
 def _grid_map(bb, tokens, x): return resize_to(tokens.reshape(len(tokens), *bb.grid), x)
 
 def _check_start(bb, start_layer):
     n = len(bb.blocks)
-    if not isinstance(start_layer, int) or not 0 <= start_layer < n: raise ValueError(f"start_layer must be an int in [0, {n}), got {start_layer!r}")
+    if not isinstance(start_layer, int) or not 0 <= start_layer < n:
+        raise ValueError(f"start_layer must be an int in [0, {n}), got {start_layer!r}")
 
 @register('rollout', family='attention', kinds=('vit',), passes='1 forward', reference=_ABNAR, needs_grad=False)
-def attn_rollout(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-                 target=None, # checked, but the map does not depend on it (rollout is class-agnostic)
-                 fusion:str='mean', # how heads are fused: 'mean' (the paper), 'max' or 'min'
-                 start_layer:int=0, # first block rolled (Chefer et al.'s baseline uses 1)
-                ) -> torch.Tensor:
+def attn_rollout(
+    model: nn.Module,
+    x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
+    target=None,  # checked, but the map does not depend on it (rollout is class-agnostic)
+    fusion: str = 'mean',  # how heads are fused: 'mean' (the paper), 'max' or 'min'
+    start_layer: int = 0,  # first block rolled (Chefer et al.'s baseline uses 1)
+) -> torch.Tensor:
     "Attention rollout maps `[B,H,W]` (non-negative), resized bilinearly to the input."
     bb = vit_backbone(model, 'rollout'); x = check_images(x); _check_start(bb, start_layer)
     if fusion not in FUSIONS: raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
@@ -86,7 +99,8 @@ def attn_rollout(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Bac
 
 # %% ../../nbs/10_methods/25_attention.ipynb #ab86c62e
 def additive_rollout(mats:list, num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    "Chefer et al.'s rollout `[B, T - prefix]` of per-block `[B,T,T]` matrices: `R = I`, then `R += M @ R` from block `start_layer` on; the CLS row."
+    """Chefer et al.'s rollout `[B, T - prefix]` of per-block `[B,T,T]` matrices: `R = I`, then `R += M @ R` from block
+    `start_layer` on; the CLS row."""
     R = torch.eye(mats[0].shape[-1], device=mats[0].device, dtype=mats[0].dtype).expand_as(mats[0])
     for M in mats[start_layer:]: R = R + M @ R
     return R[:, 0, num_prefix_tokens:]
@@ -110,7 +124,8 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
                    target=None, # None (predicted class), an int, or B ints
                    layer=-2, # a block (index or name) or any module that outputs tokens [B,T,C]
                   ) -> tuple:
-    "`(F, g, t)`: the token features `[B,T,C]` output by `layer`, the gradient of each image's target logit w.r.t. them, and the targets."
+    """`(F, g, t)`: the token features `[B,T,C]` output by `layer`, the gradient of each image's target logit w.r.t.
+    them, and the targets."""
     mod, state = bb.module(layer), {}
     def keep(m, i, o): state['F'] = o; return o.clone()
     h = mod.register_forward_hook(keep)
@@ -119,18 +134,30 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
     finally: h.remove()
     Fs, T = state.get('F'), bb.num_prefix_tokens + bb.grid[0]*bb.grid[1]
     if not isinstance(Fs, torch.Tensor) or Fs.ndim != 3 or Fs.shape[1] != T:
-        raise ValueError(f"layer {layer!r} does not output token features [B, {T}, C]; got {getattr(Fs, 'shape', type(Fs).__name__)}")
+        raise ValueError(
+            f"layer {layer!r} does not output token features [B, {T}, C]; got {getattr(Fs, 'shape', type(Fs).__name__)}"
+        )
     t = resolve_targets(target, logits.detach())
     g, = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), Fs)
     return Fs.detach(), g, t
 
-@register('vit_gradcam', family='cam', kinds=('vit',), passes='1 forward + 1 backward',
-          reference='Selvaraju et al., Grad-CAM, ICCV 2017; on ViT patch tokens as in Chefer et al. 2021 and pytorch-grad-cam')
-def vit_gradcam(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-                target=None, # None (predicted class), an int, or B ints
-                layer=-2, # token features: the output of this block (-2 = L-1 = the last block's input) or any module name
-               ) -> torch.Tensor:
-    "Grad-CAM on ViT patch tokens: `ReLU(Σ_c w_c F_c)`, `w_c` = mean gradient over patch tokens; `[B,H,W]`, resized bilinearly."
+@register(
+    'vit_gradcam',
+    family='cam',
+    kinds=('vit',),
+    passes='1 forward + 1 backward',
+    reference=(
+        'Selvaraju et al., Grad-CAM, ICCV 2017; on ViT patch tokens as in Chefer et al. 2021 and pytorch-grad-cam'
+    ),
+)
+def vit_gradcam(
+    model: nn.Module,
+    x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    layer=-2,  # token features: the output of this block (-2 = L-1 = the last block's input) or any module name
+) -> torch.Tensor:
+    """Grad-CAM on ViT patch tokens: `ReLU(Σ_c w_c F_c)`, `w_c` = mean gradient over patch tokens; `[B,H,W]`, resized
+    bilinearly."""
     bb = vit_backbone(model, 'vit_gradcam'); x = check_images(x)
     Fs, g, _ = token_act_grad(bb, x, target, layer)
     p = bb.num_prefix_tokens

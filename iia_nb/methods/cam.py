@@ -18,7 +18,8 @@ def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backb
                    target=None, # None (predicted class), an int, or B ints
                    layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
                   ) -> tuple:
-    "`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the targets."
+    """`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the
+    targets."""
     bb = backbone(model); x = check_images(x)
     if bb.kind != 'cnn': raise ValueError(f"class activation maps need a CNN stage, got a {bb.kind}")
     state = {}
@@ -56,8 +57,13 @@ def cam_map(A:torch.Tensor, g:torch.Tensor, kind:str='gradcam') -> torch.Tensor:
 
 # %% ../../nbs/10_methods/20_cam.ipynb #55258329
 CAM_REFERENCES = {
-    'gradcam': 'Selvaraju et al., Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization, ICCV 2017',
-    'gradcam++': 'Chattopadhyay et al., Grad-CAM++: Generalized Gradient-based Visual Explanations for Deep Convolutional Networks, WACV 2018',
+    'gradcam': (
+        'Selvaraju et al., Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization, ICCV 2017'
+    ),
+    'gradcam++': (
+        'Chattopadhyay et al., Grad-CAM++: Generalized Gradient-based Visual Explanations for Deep Convolutional'
+        ' Networks, WACV 2018'
+    ),
     'xgradcam': 'Fu et al., Axiom-based Grad-CAM: Towards Accurate Visualization and Explanation of CNNs, BMVC 2020',
     'layercam': 'Jiang et al., LayerCAM: Exploring Hierarchical Class Activation Maps for Localization, IEEE TIP 2021',
 }

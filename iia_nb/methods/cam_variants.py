@@ -35,7 +35,8 @@ def stage_forward(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbo
                   target=None, # None (predicted class), an int, or B ints
                   layer=-1, # the stage: an index (-1 = L) or a stage name
                  ) -> tuple:
-    "`(A, logits, t)` from one forward pass without gradients: the stage's activation `[B,C,h,w]`, the logits, the targets."
+    """`(A, logits, t)` from one forward pass without gradients: the stage's activation `[B,C,h,w]`, the logits, the
+    targets."""
     bb = cnn_backbone(model); x = check_images(x)
     state = {}
     def keep(o): state['A'] = o; return o.clone()   # downstream in-place ops see the copy
@@ -60,7 +61,8 @@ def evaluate_rows(fn, n:int, batch_size:int) -> torch.Tensor:
 def _effective_bias(m:nn.Module) -> torch.Tensor|None:
     "The bias of a conv/linear layer, or the affine offset `beta - gamma*mu/sqrt(var + eps)` of an eval-mode BatchNorm."
     if isinstance(m, nn.modules.batchnorm._BatchNorm):
-        if m.running_mean is None: raise ValueError("FullGrad needs BatchNorm layers with running statistics (eval mode)")
+        if m.running_mean is None:
+            raise ValueError("FullGrad needs BatchNorm layers with running statistics (eval mode)")
         gamma = m.weight if m.weight is not None else torch.ones_like(m.running_mean)
         beta = m.bias if m.bias is not None else torch.zeros_like(m.running_mean)
         return (beta - gamma*m.running_mean/torch.sqrt(m.running_var + m.eps)).detach()
@@ -83,7 +85,8 @@ def bias_points(model:nn.Module) -> list:
 def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
                        target=None, # None (predicted class), an int, or B ints
                       ) -> tuple:
-    "`(input_part, bias_parts, t)`: `x*grad_x y` `[B,3,H,W]`, the bias-gradients `b*grad_z y` of every biased layer (forward order), targets."
+    """`(input_part, bias_parts, t)`: `x*grad_x y` `[B,3,H,W]`, the bias-gradients `b*grad_z y` of every biased layer
+    (forward order), targets."""
     bb = cnn_backbone(model); x = check_images(x)
     saved = []
     def keep(z, b): saved.append((z, b)); return z.clone()
@@ -109,13 +112,21 @@ def _minmax_channels(z:torch.Tensor, scale:str) -> torch.Tensor:
     if scale == 'channel': return normalize(z.flatten(0, 1)).view_as(z)
     return normalize(z)
 
-@register('fullgrad', family='cam', kinds=('cnn',), passes='1 forward + 1 backward',
-         reference='Srinivas & Fleuret, Full-Gradient Representation for Neural Network Visualization, NeurIPS 2019')
-def fullgrad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-             target=None, # None (predicted class), an int, or B ints
-             scale:str='channel', # min-max per channel map ('channel', the paper) or per layer tensor ('layer', the authors' code)
-            ) -> torch.Tensor:
-    "FullGrad saliency `[B,H,W]` (non-negative): post-processed input-gradient plus the spatial bias-gradients of every layer."
+@register(
+    'fullgrad',
+    family='cam',
+    kinds=('cnn',),
+    passes='1 forward + 1 backward',
+    reference='Srinivas & Fleuret, Full-Gradient Representation for Neural Network Visualization, NeurIPS 2019',
+)
+def fullgrad(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    scale: str = 'channel',  # min-max per channel map ('channel', the paper) or per layer ('layer', authors' code)
+) -> torch.Tensor:
+    """FullGrad saliency `[B,H,W]` (non-negative): post-processed input-gradient plus the spatial bias-gradients of
+    every layer."""
     if scale not in ('channel', 'layer'): raise ValueError(f"scale must be 'channel' or 'layer', got {scale!r}")
     x = check_images(x)
     inp, parts, _ = fullgrad_decompose(model, x, target)
@@ -125,10 +136,15 @@ def fullgrad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; i
     return out
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #af8355b0
-def ablation_weights(model:nn.Module, x:torch.Tensor, A:torch.Tensor, y:torch.Tensor, t:torch.Tensor, # model; images; stage activation [B,C,h,w]; target logits [B]; targets [B]
-                     layer=-1, # the stage A comes from
-                     batch_size:int=128, # ablated copies per pass
-                    ) -> torch.Tensor:
+def ablation_weights(
+    model: nn.Module,
+    x: torch.Tensor,
+    A: torch.Tensor,
+    y: torch.Tensor,
+    t: torch.Tensor,  # model; images; stage activation [B,C,h,w]; target logits [B]; targets [B]
+    layer=-1,  # the stage A comes from
+    batch_size: int = 128,  # ablated copies per pass
+) -> torch.Tensor:
     "`(y - y_c)/y` per channel `[B,C]`, `y_c` = target logit with channel `c` of `A` zeroed."
     if (y == 0).any(): raise ValueError("Ablation-CAM divides by the target logit, which is 0 for some image")
     B, C = A.shape[:2]
@@ -139,13 +155,24 @@ def ablation_weights(model:nn.Module, x:torch.Tensor, A:torch.Tensor, y:torch.Te
     with torch.no_grad(): yc = evaluate_rows(ablated, B*C, check_batch_size(batch_size)).view(B, C)
     return (y[:, None] - yc)/y[:, None]
 
-@register('ablationcam', family='cam', kinds=('cnn',), passes='1 forward + C passes above the stage', needs_grad=False,
-         reference='Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free Localization, WACV 2020')
-def ablationcam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-                target=None, # None (predicted class), an int, or B ints
-                layer=-1, # the stage: an index (-1 = L) or a stage name
-                batch_size:int=128, # ablated copies per pass through the layers above the stage
-               ) -> torch.Tensor:
+@register(
+    'ablationcam',
+    family='cam',
+    kinds=('cnn',),
+    passes='1 forward + C passes above the stage',
+    needs_grad=False,
+    reference=(
+        'Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free'
+        ' Localization, WACV 2020'
+    ),
+)
+def ablationcam(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    layer=-1,  # the stage: an index (-1 = L) or a stage name
+    batch_size: int = 128,  # ablated copies per pass through the layers above the stage
+) -> torch.Tensor:
     "Ablation-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x); check_batch_size(batch_size)
     A, logits, t = stage_forward(model, x, target, layer)
@@ -160,16 +187,29 @@ def _target_score(logits, t, score):
     s = logits.softmax(-1) if score == 'prob' else logits
     return s.gather(1, t[:, None])[:, 0]
 
-@register('scorecam', family='cam', kinds=('cnn',), passes='1 + C forward passes', needs_grad=False,
-         reference='Wang et al., Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural Networks, CVPR Workshops 2020')
-def scorecam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-             target=None, # None (predicted class), an int, or B ints
-             layer=-1, # the stage: an index (-1 = L) or a stage name
-             batch_size:int=64, # masked images per forward pass
-             score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
-            ) -> torch.Tensor:
+@register(
+    'scorecam',
+    family='cam',
+    kinds=('cnn',),
+    passes='1 + C forward passes',
+    needs_grad=False,
+    reference=(
+        'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural Networks, CVPR Workshops'
+        ' 2020'
+    ),
+)
+def scorecam(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    layer=-1,  # the stage: an index (-1 = L) or a stage name
+    batch_size: int = 64,  # masked images per forward pass
+    score: str = 'prob',  # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
+) -> torch.Tensor:
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
-    x = check_images(x); check_batch_size(batch_size); _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
+    x = check_images(x)
+    check_batch_size(batch_size)
+    _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     bb = cnn_backbone(model)
     A, _, t = stage_forward(bb, x, target, layer)
     B, C = A.shape[:2]
@@ -191,12 +231,17 @@ def _local_slope(m:nn.Module, z:torch.Tensor) -> torch.Tensor:
         d, = torch.autograd.grad(m.forward(zz.clone()).sum(), zz)
     return d
 
-def deeplift_contributions(model:nn.Module, x:torch.Tensor, A:torch.Tensor, t:torch.Tensor, # model; images; stage activation [B,C,h,w]; targets [B]
-                           layer=-1, # the stage A comes from
-                           reference:torch.Tensor|None=None, # reference activation (default 0), broadcastable to A
-                           eps:float=1e-7, # below this |z - z0| a nonlinearity passes its local derivative
-                          ) -> tuple:
-    "`(C, delta)`: DeepLIFT (rescale rule) contributions `[B,C,h,w]` of `A` to the target logits above `layer`, and `F_y(A) - F_y(ref)`."
+def deeplift_contributions(
+    model: nn.Module,
+    x: torch.Tensor,
+    A: torch.Tensor,
+    t: torch.Tensor,  # model; images; stage activation [B,C,h,w]; targets [B]
+    layer=-1,  # the stage A comes from
+    reference: torch.Tensor | None = None,  # reference activation (default 0), broadcastable to A
+    eps: float = 1e-7,  # below this |z - z0| a nonlinearity passes its local derivative
+) -> tuple:
+    """`(C, delta)`: DeepLIFT (rescale rule) contributions `[B,C,h,w]` of `A` to the target logits above `layer`, and
+    `F_y(A) - F_y(ref)`."""
     bb = cnn_backbone(model); B = len(A)
     ref = torch.zeros_like(A) if reference is None else reference.expand_as(A).to(A)
     armed, inputs = [bb.index(layer) == len(bb.stages) - 1], {}
@@ -225,13 +270,21 @@ def deeplift_contributions(model:nn.Module, x:torch.Tensor, A:torch.Tensor, t:to
         for h in hooks: h.remove()
     return (g*(A - ref)).detach(), (yt[:B] - yt[B:]).detach()
 
-@register('liftcam', family='cam', kinds=('cnn',), passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
-         reference='Jung & Oh, Towards Better Explanations of Class Activation Mapping (LIFT-CAM), ICCV 2021')
-def liftcam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-            target=None, # None (predicted class), an int, or B ints
-            layer=-1, # the stage: an index (-1 = L) or a stage name
-           ) -> torch.Tensor:
-    "LIFT-CAM `[B,H,W]` (non-negative): channels weighted by their DeepLIFT contributions (zero reference), resized to the input."
+@register(
+    'liftcam',
+    family='cam',
+    kinds=('cnn',),
+    passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
+    reference='Jung & Oh, Towards Better Explanations of Class Activation Mapping (LIFT-CAM), ICCV 2021',
+)
+def liftcam(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    layer=-1,  # the stage: an index (-1 = L) or a stage name
+) -> torch.Tensor:
+    """LIFT-CAM `[B,H,W]` (non-negative): channels weighted by their DeepLIFT contributions (zero reference), resized
+    to the input."""
     x = check_images(x)
     A, _, t = stage_forward(model, x, target, layer)
     phi = deeplift_contributions(model, x, A, t, layer)[0].sum((2, 3))
@@ -246,17 +299,30 @@ def spatial_masks(h:int, w:int, gaussian:bool=False) -> torch.Tensor:
         masks = F.conv2d(masks, k[None, None], padding=1)
     return masks[:, 0]
 
-@register('reciprocam', family='cam', kinds=('cnn',), passes='1 forward + h*w passes above the stage', needs_grad=False,
-         reference='Byun & Lee, Recipro-CAM: Fast gradient-free visual explanations for convolutional neural networks, arXiv 2209.14074, 2022')
-def reciprocam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-               target=None, # None (predicted class), an int, or B ints
-               layer=-1, # the stage: an index (-1 = L) or a stage name
-               batch_size:int=128, # masked feature maps per pass through the layers above the stage
-               gaussian:bool=False, # 3x3 Gaussian spatial masks instead of one-hot
-               score:str='prob', # 'prob' (softmax, the paper) or 'logit'
-              ) -> torch.Tensor:
+@register(
+    'reciprocam',
+    family='cam',
+    kinds=('cnn',),
+    passes='1 forward + h*w passes above the stage',
+    needs_grad=False,
+    reference=(
+        'Byun & Lee, Recipro-CAM: Fast gradient-free visual explanations for convolutional neural networks, arXiv'
+        ' 2209.14074, 2022'
+    ),
+)
+def reciprocam(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    layer=-1,  # the stage: an index (-1 = L) or a stage name
+    batch_size: int = 128,  # masked feature maps per pass through the layers above the stage
+    gaussian: bool = False,  # 3x3 Gaussian spatial masks instead of one-hot
+    score: str = 'prob',  # 'prob' (softmax, the paper) or 'logit'
+) -> torch.Tensor:
     "Recipro-CAM `[B,H,W]` in [0, 1] (min-max per image on the stage grid), resized bilinearly to the input."
-    x = check_images(x); check_batch_size(batch_size); _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
+    x = check_images(x)
+    check_batch_size(batch_size)
+    _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     if not isinstance(gaussian, bool): raise ValueError(f"gaussian must be True or False, got {gaussian!r}")
     A, _, t = stage_forward(model, x, target, layer)
     B, C, h, w = A.shape

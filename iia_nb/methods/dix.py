@@ -40,5 +40,10 @@ DIX_PRESETS = dict(dix1=dict(layers=(-1,)), dix2=dict(layers=(-2, -1)), dix3=dic
                    dix2_mul=dict(layers=(-2, -1), combine='product'), dix3_grads=dict(layers=(-3, -2, -1), phi='grad'))
 _REF = 'Barkan et al., Deep Integrated Explanations, CIKM 2023 (and the DIX thesis)'
 for _name, _kw in DIX_PRESETS.items():
-    register(_name, family='dix', kinds=('cnn',) if _kw.get('phi') == 'grad' else ('cnn', 'vit'),
-             passes=f"{len(_kw['layers'])} x (n forward + n backward above the layer)", reference=_REF)(partial(dix, **_kw))
+    register(
+        _name,
+        family='dix',
+        kinds=('cnn',) if _kw.get('phi') == 'grad' else ('cnn', 'vit'),
+        passes=f"{len(_kw['layers'])} x (n forward + n backward above the layer)",
+        reference=_REF,
+    )(partial(dix, **_kw))

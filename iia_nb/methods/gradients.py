@@ -30,11 +30,13 @@ def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input row
     return grads
 
 def _check_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #b0d60f68
 def noise_draws(x:torch.Tensor, n:int, seed:int=0) -> torch.Tensor:
-    "`n` standard-normal draws `[n,C,H,W]` shaped like one image of `x`, on its device, from a generator seeded with `seed`."
+    """`n` standard-normal draws `[n,C,H,W]` shaped like one image of `x`, on its device, from a generator seeded with
+    `seed`."""
     g = torch.Generator(device=x.device).manual_seed(seed)
     return torch.randn((n, *x.shape[1:]), generator=g, device=x.device, dtype=x.dtype)
 
@@ -71,7 +73,8 @@ def smoothgrad(model:nn.Module, x:torch.Tensor, target=None, n:int=25, noise_lev
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #946e5cb0
 def _guided_step(v, g, x, r, a_lo:float, a_hi:float, l1_target, fraction:float, max_rounds:int=10_000):
-    "Move the points `v` `[B,D]` (float64) toward `x` along features of small `|g|` until `|v - x|_1` = `l1_target` `[B]`."
+    """Move the points `v` `[B,D]` (float64) toward `x` along features of small `|g|` until `|v - x|_1` = `l1_target`
+    `[B]`."""
     d = x - r
     v_lo, v_hi = r + a_lo*d, r + a_hi*d
     k = int(math.floor(fraction*(d.shape[1] - 1))) + 1          # the 'lower' quantile is the k-th smallest value
@@ -93,15 +96,18 @@ def _guided_step(v, g, x, r, a_lo:float, a_hi:float, l1_target, fraction:float, 
         if not active.any(): return v
     raise RuntimeError(f"guided IG: the L1 target was not met within {max_rounds} rounds")
 
-def guided_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
-                                target=None, # None (predicted class), an int, or B ints
-                                steps:int=200, # K, steps along the path (PAIR's x_steps)
-                                fraction:float=0.25, # share of the features moved per round (smallest |gradient| first)
-                                max_dist:float=0.02, # how far (in alpha) a feature may deviate from the straight path
-                                baseline='zero', # reference: 'zero', 'black', 'blur' or a tensor
-                                batch_size:int=64, # most rows (images) in one forward/backward
-                               ) -> torch.Tensor:
-    "Guided IG attributions `[B,3,H,W]`: the Riemann sum of the gradient along the adaptive path from the reference to `x`."
+def guided_integrated_gradients(
+    model: nn.Module,
+    x: torch.Tensor,  # model in eval mode; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    steps: int = 200,  # K, steps along the path (PAIR's x_steps)
+    fraction: float = 0.25,  # share of the features moved per round (smallest |gradient| first)
+    max_dist: float = 0.02,  # how far (in alpha) a feature may deviate from the straight path
+    baseline='zero',  # reference: 'zero', 'black', 'blur' or a tensor
+    batch_size: int = 64,  # most rows (images) in one forward/backward
+) -> torch.Tensor:
+    """Guided IG attributions `[B,3,H,W]`: the Riemann sum of the gradient along the adaptive path from the reference
+    to `x`."""
     x = check_images(x); _check_int('steps', steps); _check_int('batch_size', batch_size)
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
     if not 0 <= max_dist <= 1: raise ValueError(f"max_dist must lie in [0, 1], got {max_dist!r}")
@@ -115,16 +121,32 @@ def guided_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval
         att += (v_next - v)*g; v = v_next
     return att.view_as(x).to(x.dtype)
 
-@register('guided_ig', family='path', kinds=('cnn', 'vit'), passes='steps forward + steps backward',
-          reference='Kapishnikov et al., Guided Integrated Gradients: an Adaptive Path Method for Removing Noise, CVPR 2021')
-def guided_ig(model:nn.Module, x:torch.Tensor, target=None, steps:int=200, fraction:float=0.25, max_dist:float=0.02,
-              baseline='zero', batch_size:int=64) -> torch.Tensor:
+@register(
+    'guided_ig',
+    family='path',
+    kinds=('cnn', 'vit'),
+    passes='steps forward + steps backward',
+    reference='Kapishnikov et al., Guided Integrated Gradients: an Adaptive Path Method for Removing Noise, CVPR 2021',
+)
+def guided_ig(
+    model: nn.Module,
+    x: torch.Tensor,
+    target=None,
+    steps: int = 200,
+    fraction: float = 0.25,
+    max_dist: float = 0.02,
+    baseline='zero',
+    batch_size: int = 64,
+) -> torch.Tensor:
     "Guided IG map `[B,H,W]`: the channel mean of `guided_integrated_gradients`, raw (signed)."
-    return postprocess(guided_integrated_gradients(model, x, target, steps, fraction, max_dist, baseline, batch_size), x, reduce='mean')
+    return postprocess(
+        guided_integrated_gradients(model, x, target, steps, fraction, max_dist, baseline, batch_size), x, reduce='mean'
+    )
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #457a6d43
 def gaussian_matrix(size:int, sigma, truncate:float=4.0, device=None) -> torch.Tensor:
-    "`[S,size,size]` matrices of 1-D Gaussian filters with zero padding (scipy's `gaussian_filter1d`, mode 'constant'), one per `sigma`."
+    """`[S,size,size]` matrices of 1-D Gaussian filters with zero padding (scipy's `gaussian_filter1d`, mode
+    'constant'), one per `sigma`."""
     sig = torch.as_tensor(sigma, dtype=torch.float64, device=device).reshape(-1)
     if (sig < 0).any(): raise ValueError(f"sigma must be >= 0, got {sig.tolist()}")
     rad = (truncate*sig + 0.5).floor()                                       # scipy: int(truncate*sigma + 0.5)
@@ -173,4 +195,6 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
 def blur_ig(model:nn.Module, x:torch.Tensor, target=None, max_sigma:float=50., steps:int=100, grad_step:float=0.01,
             sqrt:bool=False, batch_size:int=64) -> torch.Tensor:
     "Blur IG map `[B,H,W]`: the channel mean of `blur_integrated_gradients`, raw (signed)."
-    return postprocess(blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean')
+    return postprocess(
+        blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean'
+    )

@@ -63,7 +63,8 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
 
 # %% ../../nbs/10_methods/11_iia.ipynb #f9a65946
 def rollout(mats:list, num_prefix_tokens:int=1) -> torch.Tensor:
-    "Roll non-negative per-block token mixing matrices `[R, T, T]` to the input: add I, row-normalise, multiply (later blocks on the left); CLS row without the prefix."
+    """Roll non-negative per-block token mixing matrices `[R, T, T]` to the input: add I, row-normalise, multiply
+    (later blocks on the left); CLS row without the prefix."""
     roll = None
     for a in mats:
         a = a + torch.eye(a.shape[-1], device=a.device, dtype=a.dtype)
@@ -77,7 +78,8 @@ def gradient_rollout(attns:list, grads:list, num_prefix_tokens:int=1) -> torch.T
 
 # %% ../../nbs/10_methods/11_iia.ipynb #77fcfcf6
 def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:bool=False):
-    "Mean over index tuples of the Gradient Rollout map `[B, gh, gw]` (or, as the released code does, the rollout of the tuple-averaged `(A∘∇A)+`)."
+    """Mean over index tuples of the Gradient Rollout map `[B, gh, gw]` (or, as the released code does, the rollout of
+    the tuple-averaged `(A∘∇A)+`)."""
     n, B, m = len(alphas), len(x), inp + len(layers)
     K = n**m
     acc, blocks = torch.zeros(B, *bb.grid, device=x.device), None
@@ -122,10 +124,12 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
     t = bb.targets(x, target)
     alphas = path_points(n)[0].to(x.device)               # the papers' k/n, k = 1..n
     if bb.kind == 'vit':
-        if integrand not in (None, 'gr'): raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
+        if integrand not in (None, 'gr'):
+            raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
         with torch.enable_grad(): return resize_to(_vit_maps(bb, x, t, inp, layers, alphas, batch_size), x)
     integrand = integrand or 'act_grad'
-    if integrand not in ('act_grad', 'grad'): raise ValueError(f"on a CNN the integrand is 'act_grad' or 'grad', got {integrand!r}")
+    if integrand not in ('act_grad', 'grad'):
+        raise ValueError(f"on a CNN the integrand is 'act_grad' or 'grad', got {integrand!r}")
     with torch.enable_grad(): att = _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size)
     return postprocess(att, x, reduce='mean')
 
@@ -135,8 +139,13 @@ _REF = 'Barkan et al., Visual Explanations via Iterated Integrated Attributions,
 
 for _name, _pts in PRESETS.items():
     _m = len(_pts)
-    register(_name, family='iia', kinds=('cnn', 'vit'), passes=f'CNN: n forward to L, n^{_m} through the head (+backward); ViT: n^{_m} forward+backward',
-             reference=_REF)(partial(iia, points=_pts))
+    register(
+        _name,
+        family='iia',
+        kinds=('cnn', 'vit'),
+        passes=f'CNN: n forward to L, n^{_m} through the head (+backward); ViT: n^{_m} forward+backward',
+        reference=_REF,
+    )(partial(iia, points=_pts))
 
 # %% ../../nbs/10_methods/11_iia.ipynb #b7ed6d71
 def _cnn_released(bb, x, t, n, batch_size):
@@ -155,9 +164,16 @@ def _cnn_released(bb, x, t, n, batch_size):
         acc.index_add_(0, img[s:s + batch_size], contrib)
     return acc
 
-@register('iia_released', family='iia', kinds=('cnn', 'vit'), passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
-          reference=_REF + ' (authors\' released code)')
-def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None, batch_size:int=256) -> torch.Tensor:
+@register(
+    'iia_released',
+    family='iia',
+    kinds=('cnn', 'vit'),
+    passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
+    reference=_REF + ' (authors\' released code)',
+)
+def iia_released(
+    model: nn.Module, x: torch.Tensor, target=None, n: int | None = None, batch_size: int = 256
+) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
     bb = backbone(model); x = check_images(x)
     t = bb.targets(x, target)
@@ -165,4 +181,6 @@ def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None, 
         if bb.kind == 'cnn': return resize_to(_cnn_released(bb, x, t, n or 10, batch_size), x, mode='bicubic')
         n = n or 5
         alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
-        return resize_to(_vit_maps(bb, x, t, True, [len(bb.blocks) - 1], alphas, batch_size, average_before_rollout=True), x)
+        return resize_to(
+            _vit_maps(bb, x, t, True, [len(bb.blocks) - 1], alphas, batch_size, average_before_rollout=True), x
+        )

@@ -17,22 +17,26 @@ __all__ = ['safe_div', 'relprop_linear', 'relprop_matmul', 'relprop_add', 'input
 
 # %% ../../nbs/10_methods/26_lrp.ipynb #df98a157
 def safe_div(a:torch.Tensor, b:torch.Tensor, eps:float=1e-9) -> torch.Tensor:
-    "`a / b` with `b` moved `eps` away from 0 (away in its own sign), and 0 where `b == 0`: the stabiliser of the LRP rules."
+    """`a / b` with `b` moved `eps` away from 0 (away in its own sign), and 0 where `b == 0`: the stabiliser of the LRP
+    rules."""
     return torch.where(b == 0, torch.zeros_like(a), a/(b + eps*torch.where(b >= 0, 1., -1.)))
 
 def relprop_linear(x:torch.Tensor, w:torch.Tensor, R:torch.Tensor) -> torch.Tensor:
-    "LRP alpha=1, beta=0 from the output of `z = x w^T` (bias left out) to `x`: positive contributions `x⁺w⁺ + x⁻w⁻` share `R`."
+    """LRP alpha=1, beta=0 from the output of `z = x w^T` (bias left out) to `x`: positive contributions `x⁺w⁺ + x⁻w⁻`
+    share `R`."""
     pw, nw, px, nx = w.clamp(min=0), w.clamp(max=0), x.clamp(min=0), x.clamp(max=0)
     S = safe_div(R, F.linear(px, pw) + F.linear(nx, nw))
     return px*(S @ pw) + nx*(S @ nw)
 
 def relprop_matmul(a:torch.Tensor, b:torch.Tensor, R:torch.Tensor) -> tuple:
-    "Gradient x input from the output of `z = a @ b` to each operand; each gets the full total of `R` (halve both to conserve)."
+    """Gradient x input from the output of `z = a @ b` to each operand; each gets the full total of `R` (halve both to
+    conserve)."""
     S = safe_div(R, a @ b)
     return a*(S @ b.transpose(-2, -1)), b*(a.transpose(-2, -1) @ S)
 
 def relprop_add(a:torch.Tensor, b:torch.Tensor, R:torch.Tensor) -> tuple:
-    "From the output of `z = a + b` to `a` and `b`: `a∘R/z`, `b∘R/z`, rescaled per image to split `ΣR` in proportion to the parts' |sums|."
+    """From the output of `z = a + b` to `a` and `b`: `a∘R/z`, `b∘R/z`, rescaled per image to split `ΣR` in proportion
+    to the parts' |sums|."""
     S = safe_div(R, a + b)
     ra, rb = a*S, b*S
     dims = tuple(range(1, R.ndim))
@@ -49,7 +53,9 @@ def _block_parts(bb, b) -> SimpleNamespace:
     if bb.is_torchvision:
         a = b.self_attention
         if not isinstance(a, nn.MultiheadAttention) or a.in_proj_weight is None or not a.batch_first:
-            raise NotImplementedError("tattr: expected torchvision EncoderBlock self-attention (batch first, packed in_proj)")
+            raise NotImplementedError(
+                "tattr: expected torchvision EncoderBlock self-attention (batch first, packed in_proj)"
+            )
         return SimpleNamespace(norm1=b.ln_1, qkv=(a.in_proj_weight, a.in_proj_bias), heads=a.num_heads,
                                scale=(a.embed_dim // a.num_heads)**-0.5, proj=_lin(a.out_proj), ls1=I,
                                norm2=b.ln_2, fc1=_lin(b.mlp[0]), act=b.mlp[1], fc2=_lin(b.mlp[3]), ls2=I)
@@ -57,23 +63,46 @@ def _block_parts(bb, b) -> SimpleNamespace:
     ok = (type(b).__name__ == 'Block' and type(at).__name__ == 'Attention' and getattr(at, 'gate', None) is None
           and all(isinstance(getattr(at, n, I), nn.Identity) for n in ('q_norm', 'k_norm', 'norm'))
           and hasattr(mlp, 'fc1') and isinstance(getattr(mlp, 'norm', I), nn.Identity) and not hasattr(mlp, 'fc1_g'))
-    if not ok: raise NotImplementedError(f"tattr supports timm's standard `Block` (Attention with qkv/proj, Mlp fc1/act/fc2); got {type(b).__name__}")
+    if not ok:
+        raise NotImplementedError(
+            f"tattr supports timm's standard `Block` (Attention with qkv/proj, Mlp fc1/act/fc2); got {type(b).__name__}"
+        )
     ls = lambda m: (lambda z: z*m.gamma) if hasattr(m, 'gamma') else I
-    return SimpleNamespace(norm1=b.norm1, qkv=_lin(at.qkv), heads=at.num_heads, scale=at.scale, proj=_lin(at.proj),
-                           ls1=ls(b.ls1), norm2=b.norm2, fc1=_lin(mlp.fc1), act=mlp.act, fc2=_lin(mlp.fc2), ls2=ls(b.ls2))
+    return SimpleNamespace(
+        norm1=b.norm1,
+        qkv=_lin(at.qkv),
+        heads=at.num_heads,
+        scale=at.scale,
+        proj=_lin(at.proj),
+        ls1=ls(b.ls1),
+        norm2=b.norm2,
+        fc1=_lin(mlp.fc1),
+        act=mlp.act,
+        fc2=_lin(mlp.fc2),
+        ls2=ls(b.ls2),
+    )
 
 def _head_parts(bb) -> tuple:
     "`(norm, fc_norm, head)` of a ViT that classifies from the CLS token with one linear layer."
     m = bb.model
     if bb.is_torchvision:
-        if len(m.heads) != 1: raise NotImplementedError("tattr: torchvision ViTs with a pre-logits layer are not supported")
+        if len(m.heads) != 1:
+            raise NotImplementedError("tattr: torchvision ViTs with a pre-logits layer are not supported")
         return m.encoder.ln, nn.Identity(), m.heads[0]
-    if getattr(m, 'global_pool', None) != 'token' or getattr(m, 'attn_pool', None) is not None or not isinstance(m.head, nn.Linear):
-        raise NotImplementedError(f"tattr needs a timm ViT that classifies from the CLS token with a linear head; got global_pool={getattr(m, 'global_pool', None)!r}")
+    if (
+        getattr(m, 'global_pool', None) != 'token'
+        or getattr(m, 'attn_pool', None) is not None
+        or not isinstance(m.head, nn.Linear)
+    ):
+        raise NotImplementedError(
+            "tattr needs a timm ViT that classifies from the CLS token with a linear head; got"
+            f" global_pool={getattr(m, 'global_pool', None)!r}"
+        )
     return m.norm, m.fc_norm, m.head
 
 def _block_forward(p, x) -> SimpleNamespace:
-    "Re-execute one block on tokens `x` `[B,T,C]`, keeping every intermediate that LRP needs; `.out` is the block's output."
+    """Re-execute one block on tokens `x` `[B,T,C]`, keeping every intermediate that LRP needs; `.out` is the block's
+    output."""
     B, T, _ = x.shape
     n1 = p.norm1(x)
     q, k, v = F.linear(n1, *p.qkv).reshape(B, T, 3, p.heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
@@ -118,7 +147,8 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
               target=None, # None (predicted class), an int, or B ints
               check:bool=False, # also run the model itself and check that the re-executed blocks give its logits
              ) -> SimpleNamespace:
-    "Everything T-Attr computes: `attns`, `grads`, `rel_attn` (relevance at A), `rel_in`/`rel_out` per block, `logits`, `t`, `bb`."
+    """Everything T-Attr computes: `attns`, `grads`, `rel_attn` (relevance at A), `rel_in`/`rel_out` per block,
+    `logits`, `t`, `bb`."""
     bb = vit_backbone(model, 'tattr'); x = check_images(x)
     parts = [_block_parts(bb, b) for b in bb.blocks]
     norm, fc_norm, head = _head_parts(bb)
@@ -129,7 +159,9 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
         logits = head(cls)                                            # the model's own linear head
         t = resolve_targets(target, logits.detach())
         grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [s.A for s in steps])
-    if check and not torch.allclose(logits.detach(), ref := bb.model(x).detach(), rtol=1e-3, atol=1e-4*(1 + ref.abs().max().item())):
+    if check and not torch.allclose(
+        logits.detach(), ref := bb.model(x).detach(), rtol=1e-3, atol=1e-4 * (1 + ref.abs().max().item())
+    ):
         raise RuntimeError("tattr: the functional re-execution of the blocks does not reproduce the model's logits")
     with torch.no_grad():
         steps = [SimpleNamespace(**{k: v.detach() for k, v in vars(s).items()}) for s in steps]
@@ -146,7 +178,8 @@ def tattr(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; 
           target=None, # None (predicted class), an int, or B ints
           start_layer:int=0, # first block rolled (Chefer et al.'s evaluations use 1)
          ) -> torch.Tensor:
-    "Transformer Attribution maps `[B,H,W]` (non-negative): `additive_rollout` of `mean_h((∇A ∘ R_A)^+)`, resized bilinearly."
+    """Transformer Attribution maps `[B,H,W]` (non-negative): `additive_rollout` of `mean_h((∇A ∘ R_A)^+)`, resized
+    bilinearly."""
     bb = vit_backbone(model, 'tattr'); _check_start(bb, start_layer)            # before the passes
     x = check_images(x); tr = lrp_trace(bb, x, target)
     mats = [(G*R).clamp(min=0).mean(1) for G, R in zip(tr.grads, tr.rel_attn)]

@@ -17,9 +17,11 @@ __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
 
 # %% ../../nbs/10_methods/23_rise.ipynb #3e09ee45
 def mask_draws(n:int, s:int=7, p:float=0.5, seed:int=0, size=(224, 224), device=None) -> tuple:
-    "The random part of `n` RISE masks: binary grids `[n,1,s,s]` (1 with probability `p`) and shifts `[n]`, `[n]` in [0, cell)."
+    """The random part of `n` RISE masks: binary grids `[n,1,s,s]` (1 with probability `p`) and shifts `[n]`, `[n]` in
+    [0, cell)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be an int >= 1, got {n!r}")
-    if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= min(size): raise ValueError(f"s must be an int in [1, {min(size)}], got {s!r}")
+    if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= min(size):
+        raise ValueError(f"s must be an int in [1, {min(size)}], got {s!r}")
     if not 0 < p < 1: raise ValueError(f"p must lie in (0, 1), got {p!r}")
     g = torch.Generator(device=device).manual_seed(seed)
     grid = (torch.rand((n, 1, s, s), generator=g, device=device) < p).float()
@@ -30,7 +32,9 @@ def mask_draws(n:int, s:int=7, p:float=0.5, seed:int=0, size=(224, 224), device=
 def build_masks(grid:torch.Tensor, dy:torch.Tensor, dx:torch.Tensor, size) -> torch.Tensor:
     "Masks `[n,H,W]` in [0,1]: each grid upsampled bilinearly to `(s+1)` cells per side and cropped at its shift."
     H, W = size; s = grid.shape[-1]
-    up = F.interpolate(grid, size=((s + 1)*math.ceil(H/s), (s + 1)*math.ceil(W/s)), mode='bilinear', align_corners=False)
+    up = F.interpolate(
+        grid, size=((s + 1) * math.ceil(H / s), (s + 1) * math.ceil(W / s)), mode='bilinear', align_corners=False
+    )
     rows = dy[:, None, None] + torch.arange(H, device=grid.device)[None, :, None]
     cols = dx[:, None, None] + torch.arange(W, device=grid.device)[None, None, :]
     return up[torch.arange(len(grid), device=grid.device)[:, None, None], 0, rows, cols]

@@ -27,11 +27,14 @@ def _first_norm(block:nn.Module) -> str:
     "Name of a ViT block's first LayerNorm: timm `norm1`, torchvision `ln_1`."
     for n in ('norm1', 'ln_1'):
         if isinstance(getattr(block, n, None), nn.Module): return n
-    raise ValueError(f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}; pass module names as layers")
+    raise ValueError(
+        f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}; pass module names as layers"
+    )
 
-def ttame_taps(model:nn.Module, # a classifier or its Backbone
-               layers=None, # indices/stage names (CNN: stage outputs; ViT: the blocks' first LayerNorm) or module names; None: the last three
-              ) -> list:
+def ttame_taps(
+    model: nn.Module,  # a classifier or its Backbone
+    layers=None,  # indices/stage names (CNN: stage outputs; ViT: blocks' first LayerNorm), module names; None: last 3
+) -> list:
     "Names of the modules whose outputs T-TAME reads."
     bb = backbone(model)
     layers = [-3, -2, -1] if layers is None else [layers] if isinstance(layers, (int, str)) else list(layers)
@@ -66,7 +69,8 @@ class FeatureBranch(nn.Module):
     def forward(self, f): return F.relu(self.bn(self.conv(f)) + f)
 
 class AttentionMechanism(nn.Module):
-    "T-TAME's trainable part: a `FeatureBranch` per tap, bilinear upsampling to `size`, a 1x1 fusion to one map per class."
+    """T-TAME's trainable part: a `FeatureBranch` per tap, bilinear upsampling to `size`, a 1x1 fusion to one map per
+    class."""
     def __init__(self, channels:list, # channels of each tapped feature map
                  num_classes:int, # one output map per class
                  size:tuple): # (h, w) of the maps
@@ -77,10 +81,17 @@ class AttentionMechanism(nn.Module):
 
     def forward(self, feats:list) -> torch.Tensor:
         "Pre-sigmoid class maps `[B,K,h,w]` from the tapped feature maps."
-        if len(feats) != len(self.branches): raise ValueError(f"expected {len(self.branches)} feature maps, got {len(feats)}")
+        if len(feats) != len(self.branches):
+            raise ValueError(f"expected {len(self.branches)} feature maps, got {len(feats)}")
         up = [b(f) for b, f in zip(self.branches, feats)]
-        up = [u if tuple(u.shape[-2:]) == self.size else F.interpolate(u, size=self.size, mode='bilinear', align_corners=False)
-              for u in up]
+        up = [
+            (
+                u
+                if tuple(u.shape[-2:]) == self.size
+                else F.interpolate(u, size=self.size, mode='bilinear', align_corners=False)
+            )
+            for u in up
+        ]
         return self.fuse(torch.cat(up, 1))
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #cd6ad601
@@ -93,9 +104,13 @@ class TTAME(nn.Module):
         bb = backbone(model)
         self.model, self.kind, self.taps = bb.model, bb.kind, ttame_taps(bb, layers)
         p = next(self.model.parameters())
-        feats, logits = self.features(torch.zeros(1, 3, *data_config(self.model)['size'], device=p.device, dtype=p.dtype))
+        feats, logits = self.features(
+            torch.zeros(1, 3, *data_config(self.model)['size'], device=p.device, dtype=p.dtype)
+        )
         h, w = max((tuple(f.shape[-2:]) for f in feats), key=lambda s: s[0]*s[1])
-        self.attention = AttentionMechanism([f.shape[1] for f in feats], logits.shape[-1], (min(h, max_size), min(w, max_size)))
+        self.attention = AttentionMechanism(
+            [f.shape[1] for f in feats], logits.shape[-1], (min(h, max_size), min(w, max_size))
+        )
         self.attention.to(p.device)
 
     @property
@@ -179,7 +194,8 @@ def _batches(data, batch_size:int):
     if isinstance(data, torch.Tensor):
         if data.ndim != 4 or data.shape[1] != 3: raise ValueError(f"expected images [N,3,H,W], got {tuple(data.shape)}")
         return (lambda: (data[i] for i in torch.randperm(len(data)).split(batch_size))), math.ceil(len(data)/batch_size)
-    if not hasattr(data, '__len__'): raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
+    if not hasattr(data, '__len__'):
+        raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
     return (lambda: (b[0] if isinstance(b, (tuple, list)) else b for b in data)), len(data)
 
 def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays frozen)
@@ -194,7 +210,8 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
                 seed:int=0, progress:bool=True) -> dict:
     "Train `att.attention`: SGD (Nesterov) + OneCycle on the T-TAME loss; returns the per-epoch mean loss and terms."
     from tqdm.auto import tqdm
-    if not isinstance(att, TTAME): raise TypeError(f"train a TTAME (wrap the model: TTAME(model)), got {type(att).__name__}")
+    if not isinstance(att, TTAME):
+        raise TypeError(f"train a TTAME (wrap the model: TTAME(model)), got {type(att).__name__}")
     if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
     if optimizer not in ('sgd', 'adam'): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
     seed_everything(seed)
@@ -208,7 +225,9 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
     else: opt = torch.optim.AdamW(groups, lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*n_batches)
     frozen = [(p, p.requires_grad) for p in att.model.parameters()]
-    history, bar = dict(loss=[], ce=[], area=[], tv=[], seconds=[]), tqdm(total=epochs*n_batches, disable=not progress, desc='T-TAME')
+    history, bar = dict(loss=[], ce=[], area=[], tv=[], seconds=[]), tqdm(
+        total=epochs * n_batches, disable=not progress, desc='T-TAME'
+    )
     t0 = time.time()
     try:
         for p, _ in frozen: p.requires_grad_(False)
@@ -236,10 +255,18 @@ def model_fingerprint(model:nn.Module) -> dict:
     "Class name, parameter count and the sum of absolute parameter values (float64) of `model`."
     with torch.no_grad():
         ps = list(model.parameters())
-        return dict(cls=type(model).__name__, n=sum(p.numel() for p in ps), abs_sum=sum(p.double().abs().sum().item() for p in ps))
+        return dict(
+            cls=type(model).__name__,
+            n=sum(p.numel() for p in ps),
+            abs_sum=sum(p.double().abs().sum().item() for p in ps),
+        )
 
 def _same_weights(a:dict, b:dict, rtol:float=1e-6) -> bool:
-    return a['cls'] == b['cls'] and a['n'] == b['n'] and abs(a['abs_sum'] - b['abs_sum']) <= rtol*max(abs(b['abs_sum']), 1e-12)
+    return (
+        a['cls'] == b['cls']
+        and a['n'] == b['n']
+        and abs(a['abs_sum'] - b['abs_sum']) <= rtol * max(abs(b['abs_sum']), 1e-12)
+    )
 
 def save_ttame(att:TTAME, # a trained T-TAME
                name:str, # the model's name: the checkpoint is `ttame_{name}.pt`
@@ -255,9 +282,11 @@ def save_ttame(att:TTAME, # a trained T-TAME
 _ATTACHED = weakref.WeakKeyDictionary()
 
 def _train_hint(what:str) -> str:
-    return (f"no trained T-TAME attention for {what}. Train one: `att = TTAME(model); train_ttame(att, images, epochs)` "
-            "(images [N,3,H,W] in [0,1], or a DataLoader of them), then pass `attention=att` or `save_ttame(att, name)`; "
-            "see nbs/26_ttame.ipynb (the benchmark recipe, and `train_ttame_imagenet` for VGG-16 / ResNet-50 / ViT-B/16)")
+    return (
+        f"no trained T-TAME attention for {what}. Train one: `att = TTAME(model); train_ttame(att, images, epochs)` "
+        "(images [N,3,H,W] in [0,1], or a DataLoader of them), then pass `attention=att` or `save_ttame(att, name)`; "
+        "see nbs/26_ttame.ipynb (the benchmark recipe, and `train_ttame_imagenet` for VGG-16 / ResNet-50 / ViT-B/16)"
+    )
 
 def ttame_checkpoints() -> dict:
     "`{model name: checkpoint path}` of the T-TAME checkpoints in `CHECKPOINTS`."
@@ -268,13 +297,16 @@ def _attach(model:nn.Module, ck:dict) -> TTAME:
     meta = ck['meta']
     att = TTAME(model, meta['taps'])
     if [att.attention.size, att.num_classes] != [tuple(meta['size']), meta['num_classes']]:
-        raise ValueError(f"checkpoint {ck['name']} was trained for maps {meta['size']} and {meta['num_classes']} classes; "
-                         f"this model gives {att.attention.size} and {att.num_classes}")
+        raise ValueError(
+            f"checkpoint {ck['name']} was trained for maps {meta['size']} and {meta['num_classes']} classes; "
+            f"this model gives {att.attention.size} and {att.num_classes}"
+        )
     att.attention.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck['state_dict'].items()})
     return att.eval()
 
 def _match(model:nn.Module, path=None) -> dict:
-    "The checkpoint (at `path`, or among `ttame_checkpoints()`) whose recorded fingerprint is `model`'s, or a clear error."
+    """The checkpoint (at `path`, or among `ttame_checkpoints()`) whose recorded fingerprint is `model`'s, or a clear
+    error."""
     fp = model_fingerprint(model)
     if path is not None:
         ck = load_checkpoint(path)
@@ -298,7 +330,8 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
         if not _same_weights(model_fingerprint(model), ck['meta']['fingerprint']):
             raise ValueError(f"the weights of {ck['meta']['model']} changed since its T-TAME was trained; retrain it")
         return _attach(model, ck)
-    if not isinstance(name_or_model, nn.Module): raise TypeError(f"expected a model name or an nn.Module, got {type(name_or_model).__name__}")
+    if not isinstance(name_or_model, nn.Module):
+        raise TypeError(f"expected a model name or an nn.Module, got {type(name_or_model).__name__}")
     model = backbone(name_or_model).model
     if path is None and model in _ATTACHED: return _ATTACHED[model]
     att = _attach(model, _match(model, path))
@@ -317,27 +350,39 @@ def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; imag
     "T-TAME maps `[B,H,W]` in [0,1] (min-max scaled pre-sigmoid class maps, resized to the input)."
     x, model = check_images(x), backbone(model).model
     att = load_ttame(model) if attention is None else attention
-    if not all(hasattr(att, k) for k in ('explain', 'model', 'num_classes')):       # by interface: a notebook's TTAME is a TTAME too
+    if not all(
+        hasattr(att, k) for k in ('explain', 'model', 'num_classes')
+    ):  # by interface: a notebook's TTAME is a TTAME too
         raise TypeError(f"attention must be a TTAME, got {type(att).__name__}")
-    if att.model is not model: raise ValueError("attention belongs to another model: build it with TTAME(model) / load_ttame(model)")
+    if att.model is not model:
+        raise ValueError("attention belongs to another model: build it with TTAME(model) / load_ttame(model)")
     if batch_size is not None and batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     t = None if target is None else resolve_targets(target, torch.empty(len(x), att.num_classes, device=x.device))
     bs = batch_size or len(x)
     return torch.cat([att.explain(x[i:i+bs], None if t is None else t[i:i+bs]) for i in range(0, len(x), bs)])
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #cba904dd
-TTAME_BENCH_RECIPE = dict(n_train=4000, epochs=1, lr=1e-3, batch_size=16, optimizer='sgd', momentum=0.9, wd=5e-4, seed=1)
+TTAME_BENCH_RECIPE = dict(
+    n_train=4000, epochs=1, lr=1e-3, batch_size=16, optimizer='sgd', momentum=0.9, wd=5e-4, seed=1
+)
 
 def train_ttame_bench(name:str, # 'bench_cnn' or 'bench_vit'
                       recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
-    "Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as `ttame_{name}.pt`."
+    """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
+    `ttame_{name}.pt`."""
     from iia_nb.models.train import bench_data, dihedral
-    if name not in ('bench_cnn', 'bench_vit'): raise ValueError(f"name must be 'bench_cnn' or 'bench_vit', got {name!r}")
+    if name not in ('bench_cnn', 'bench_vit'):
+        raise ValueError(f"name must be 'bench_cnn' or 'bench_vit', got {name!r}")
     x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'])
     att = TTAME(load_model(name))
     hist = train_ttame(att, x, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['momentum'], recipe['wd'],
                        optimizer=recipe['optimizer'], augment=dihedral, seed=recipe['seed'], progress=progress)
-    if save: save_ttame(att, name, dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)))
+    if save:
+        save_ttame(
+            att,
+            name,
+            dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)),
+        )
     return att, hist
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #2c580c0c
@@ -353,19 +398,43 @@ def imagenet_batches(root, # ImageNet training folder: one sub-folder of images 
     return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers, drop_last=True,
                                        pin_memory=torch.cuda.is_available(), persistent_workers=workers > 0)
 
-def train_ttame_imagenet(name:str, # 'vgg16', 'resnet50' or 'vit_b_16' (torchvision, pretrained)
-                         root, # ImageNet training folder (class folders)
-                         recipe:dict=TTAME_IMAGENET_RECIPE, device='cuda', workers:int=8, progress:bool=True, save:bool=True) -> tuple:
+def train_ttame_imagenet(
+    name: str,  # 'vgg16', 'resnet50' or 'vit_b_16' (torchvision, pretrained)
+    root,  # ImageNet training folder (class folders)
+    recipe: dict = TTAME_IMAGENET_RECIPE,
+    device='cuda',
+    workers: int = 8,
+    progress: bool = True,
+    save: bool = True,
+) -> tuple:
     "Train T-TAME for a torchvision ImageNet model as the paper does; `(att, history)`, saved as `ttame_{name}.pt`."
     if name not in IMAGENET_TAPS: raise ValueError(f"name must be one of {list(IMAGENET_TAPS)}, got {name!r}")
     if str(device).startswith('cuda') and not torch.cuda.is_available():
-        raise RuntimeError("train_ttame_imagenet needs a CUDA GPU (8 epochs over ImageNet); pass device='cpu' to insist")
+        raise RuntimeError(
+            "train_ttame_imagenet needs a CUDA GPU (8 epochs over ImageNet); pass device='cpu' to insist"
+        )
     root = Path(root).expanduser()
-    if not root.is_dir(): raise FileNotFoundError(f"ImageNet training folder not found: {root} (set IMAGENET_TRAIN or pass root=)")
+    if not root.is_dir():
+        raise FileNotFoundError(f"ImageNet training folder not found: {root} (set IMAGENET_TRAIN or pass root=)")
     model = load_model(f'torchvision/{name}', device=device)          # WeightsUnavailable says where to put the weights
     att = TTAME(model, IMAGENET_TAPS[name])
     data = imagenet_batches(root, model, recipe['batch_size'], workers)
-    hist = train_ttame(att, data, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['momentum'], recipe['wd'],
-                       amp=recipe['amp'], seed=recipe['seed'], progress=progress)
-    if save: save_ttame(att, name, dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)))
+    hist = train_ttame(
+        att,
+        data,
+        recipe['epochs'],
+        recipe['lr'],
+        recipe['batch_size'],
+        recipe['momentum'],
+        recipe['wd'],
+        amp=recipe['amp'],
+        seed=recipe['seed'],
+        progress=progress,
+    )
+    if save:
+        save_ttame(
+            att,
+            name,
+            dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)),
+        )
     return att, hist

@@ -74,7 +74,8 @@ def adcc(model, x, maps, target=None, # as `perturbation_curve`
          masking:str='vit', # how x ∘ H is formed ('vit': normalised space, as ADP; 'cnn': [0,1] space)
          mean=IMAGENET_MEAN, std=IMAGENET_STD, batch_size:int=64) -> dict:
     "`{'adcc','coherency','complexity','avg_drop'}` per image, ×100 (Poppi et al. 2021)."
-    if explain_fn is None or not callable(explain_fn): raise TypeError("adcc needs explain_fn(model, x, target) -> maps, the method that made `maps`")
+    if explain_fn is None or not callable(explain_fn):
+        raise TypeError("adcc needs explain_fn(model, x, target) -> maps, the method that made `maps`")
     x, maps, t = _inputs(model, x, maps, target, batch_size)
     if masking not in ('cnn', 'vit'): raise ValueError(f"masking must be 'cnn' or 'vit', got {masking!r}")
     H = unit_maps(maps)
@@ -82,4 +83,9 @@ def adcc(model, x, maps, target=None, # as `perturbation_curve`
     ad = confidence_change(model, x, xm, t, batch_size)['drop']/100
     H2 = unit_maps(check_maps(explain_fn(model, xm, t), xm))
     coh, cpx = (pearson(H, H2) + 1)/2, H.flatten(1).mean(1)
-    return {'adcc': 100*harmonic3(coh, 1 - cpx, 1 - ad), 'coherency': 100*coh, 'complexity': 100*cpx, 'avg_drop': 100*ad}
+    return {
+        'adcc': 100 * harmonic3(coh, 1 - cpx, 1 - ad),
+        'coherency': 100 * coh,
+        'complexity': 100 * cpx,
+        'avg_drop': 100 * ad,
+    }

@@ -22,7 +22,8 @@ def model_device(model:nn.Module) -> torch.device:
 
 def check_maps(maps:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     "Maps `[B,H,W]` matching images `x [B,3,H,W]`, finite, as float32 on `x`'s device; clear errors otherwise."
-    if not isinstance(maps, torch.Tensor): raise TypeError(f"maps must be a torch.Tensor [B,H,W], got {type(maps).__name__}")
+    if not isinstance(maps, torch.Tensor):
+        raise TypeError(f"maps must be a torch.Tensor [B,H,W], got {type(maps).__name__}")
     want = (x.shape[0], *x.shape[-2:])
     if tuple(maps.shape) != want:
         raise ValueError(f"maps must have shape [B,H,W] = {want} to match the images, got {tuple(maps.shape)}")
@@ -48,7 +49,8 @@ def class_score(logits:torch.Tensor, target:torch.Tensor, score:str='prob') -> t
     raise ValueError(f"score must be one of {SCORES}, got {score!r}")
 
 def explained_targets(model:nn.Module, x:torch.Tensor, target=None, batch_size:int=64) -> torch.Tensor:
-    "The explained class per image: `target` resolved (None -> the model's prediction on `x`, in chunks), checked against the class count."
+    """The explained class per image: `target` resolved (None -> the model's prediction on `x`, in chunks), checked
+    against the class count."""
     if target is None: return chunked_logits(model, lambda s, e: x[s:e], x.shape[0], batch_size).argmax(-1)
     return model_targets(model, x, target)
 
@@ -73,15 +75,21 @@ def pixel_ranks(maps:torch.Tensor) -> torch.Tensor:
     ranks.scatter_(1, order, torch.arange(flat.shape[1], device=flat.device).expand_as(order))
     return ranks.view(maps.shape)
 
-def n_pixels(fraction:float, total:int) -> int: "Pixels in `fraction` of `total`, rounded half up." ; return int(math.floor(fraction*total + 0.5))
+def n_pixels(fraction: float, total: int) -> int:
+    "Pixels in `fraction` of `total`, rounded half up."
+    return int(math.floor(fraction * total + 0.5))
 
 def swap_curves(model, x, ranks, counts, start, end, target, scores=('prob',), batch_size:int=64) -> dict:
-    "Curves `{score: [B,S]}`: at step j the pixels with rank < `counts[j]` show `end`, the others `start` (images, tensors or floats)."
+    """Curves `{score: [B,S]}`: at step j the pixels with rank < `counts[j]` show `end`, the others `start` (images,
+    tensors or floats)."""
     B, S = x.shape[0], len(counts)
     ks = torch.as_tensor(counts, device=x.device).view(-1, 1, 1, 1)
     pick = lambda img, b: img[b] if isinstance(img, torch.Tensor) else img
     def build(s, e):
-        b, j = torch.arange(s, e, device=x.device).div(S, rounding_mode='floor'), torch.arange(s, e, device=x.device) % S
+        b, j = (
+            torch.arange(s, e, device=x.device).div(S, rounding_mode='floor'),
+            torch.arange(s, e, device=x.device) % S,
+        )
         return torch.where(ranks[b][:, None] < ks[j], pick(end, b), pick(start, b))
     logits = chunked_logits(model, build, B*S, batch_size)
     t = target.repeat_interleave(S)
@@ -97,13 +105,17 @@ def _fractions(fractions, lo=0., hi=1.):
         raise ValueError(f"fractions must be increasing values in [{lo}, {hi}], got {list(fractions)}")
     return f
 
-def perturbation_curves(model:nn.Module, x:torch.Tensor, maps:torch.Tensor, # model; images [B,3,H,W] normalised; maps [B,H,W]
-                        target=None, # the explained class: None (predicted), an int, or B ints
-                        order:str='pos', # 'pos': remove the most salient first; 'neg': the least salient first
-                        fractions=FRACTIONS, # fractions of pixels removed (increasing, in [0,1])
-                        value=0., # removal value in normalised space: a float or images [B,3,H,W]
-                        scores=('correct', 'prob'), # which curves (see `class_score`)
-                        batch_size:int=64) -> dict:
+def perturbation_curves(
+    model: nn.Module,
+    x: torch.Tensor,
+    maps: torch.Tensor,  # model; images [B,3,H,W] normalised; maps [B,H,W]
+    target=None,  # the explained class: None (predicted), an int, or B ints
+    order: str = 'pos',  # 'pos': remove the most salient first; 'neg': the least salient first
+    fractions=FRACTIONS,  # fractions of pixels removed (increasing, in [0,1])
+    value=0.0,  # removal value in normalised space: a float or images [B,3,H,W]
+    scores=('correct', 'prob'),  # which curves (see `class_score`)
+    batch_size: int = 64,
+) -> dict:
     "`{score: curve [B,F]}` for removal `order`; all scores from one pass over the perturbed images."
     x, maps, t = _inputs(model, x, maps, target, batch_size)
     f = _fractions(fractions); H, W = maps.shape[-2:]
@@ -118,7 +130,9 @@ def perturbation_curve(model, x, maps, target=None, order:str='pos', fractions=F
 
 def curve_auc(curve:torch.Tensor, fractions=FRACTIONS, scale:float=100.) -> torch.Tensor:
     "`scale` × trapezoid area of each row of `curve [B,F]` over `fractions` (x-axis as given, not rescaled)."
-    return scale*torch.trapezoid(curve.float(), torch.as_tensor(fractions, dtype=torch.float32, device=curve.device), dim=-1)
+    return scale * torch.trapezoid(
+        curve.float(), torch.as_tensor(fractions, dtype=torch.float32, device=curve.device), dim=-1
+    )
 
 def pos_neg_ins_del(model, x, maps, target=None, fractions=FRACTIONS, value=0., batch_size:int=64) -> dict:
     "`{'pos','neg','ins','del'}`: AUCs `[B]` (×100, max 90 on the default grid), two passes (POS and NEG order)."

@@ -56,10 +56,12 @@ def sic_aic(model, images:torch.Tensor, maps:torch.Tensor, target=None, # images
             seed:int=0, batch_size:int=64) -> dict:
     "`{'sic': [B], 'aic': [B]}` ×100 (NaN for skipped images); one model pass over all blurred images."
     images = check_images(images); maps = check_maps(maps, images).cpu().numpy()
-    if images.min() < 0 or images.max() > 1: raise ValueError("sic_aic takes images in [0,1] (not normalised) and the model's mean/std")
+    if images.min() < 0 or images.max() > 1:
+        raise ValueError("sic_aic takes images in [0,1] (not normalised) and the model's mean/std")
     B, _, H, W = images.shape; dev = model_device(model)
     u8 = np.round(images.detach().cpu().permute(0, 2, 3, 1).numpy()*255).astype(np.uint8)
-    rnd = np.zeros(H*W, bool); rnd[np.random.default_rng(seed).choice(H*W, int(H*W*random_fraction), replace=False)] = True
+    rnd = np.zeros(H * W, bool)
+    rnd[np.random.default_rng(seed).choice(H * W, int(H * W * random_fraction), replace=False)] = True
     rnd = rnd.reshape(H, W)
     stacks, info = [], np.zeros((B, len(thresholds) + 2))
     for b in range(B):

@@ -48,7 +48,11 @@ def _neg_ins(model, x, maps, t, ctx, fractions=FRACTIONS, value=0.):
 
 for _mode in ('ins', 'del'):
     def _rise(model, x, maps, t, ctx, _mode=_mode, **kw):
-        return {f'rise_{_mode}': rise_auc(model, x, maps, t, 'insertion' if _mode == 'ins' else 'deletion', batch_size=ctx['batch_size'], **kw)}
+        return {
+            f'rise_{_mode}': rise_auc(
+                model, x, maps, t, 'insertion' if _mode == 'ins' else 'deletion', batch_size=ctx['batch_size'], **kw
+            )
+        }
     register_metric((f'rise_{_mode}',), (f'rise_{_mode}',))(_rise)
 
 @register_metric(('adp', 'pic'), ('adp', 'pic'))
@@ -72,7 +76,9 @@ def _sic_aic(model, x, maps, t, ctx, **kw):
 
 @register_metric(('adcc',), ('adcc', 'coherency', 'complexity', 'avg_drop'), needs=('explain_fn',))
 def _adcc(model, x, maps, t, ctx, **kw):
-    return adcc(model, x, maps, t, ctx['explain_fn'], mean=ctx['mean'], std=ctx['std'], batch_size=ctx['batch_size'], **kw)
+    return adcc(
+        model, x, maps, t, ctx['explain_fn'], mean=ctx['mean'], std=ctx['std'], batch_size=ctx['batch_size'], **kw
+    )
 
 @register_metric(('seg',), ('mAP', 'mF1') + SEG_COUNTS, needs=('masks',))
 def _seg(model, x, maps, t, ctx):

@@ -15,11 +15,16 @@ __all__ = ['check_masks', 'average_precision', 'segmentation_counts', 'pixel_sco
 # %% ../../nbs/30_metrics/34_segmentation.ipynb #6c222baa
 def check_masks(masks:torch.Tensor, maps:torch.Tensor) -> torch.Tensor:
     "Binary masks `[B,H,W]` with the maps' shape, as bool on the maps' device; clear errors otherwise."
-    if not isinstance(masks, torch.Tensor): raise TypeError(f"masks must be a torch.Tensor [B,H,W], got {type(masks).__name__}")
-    if masks.shape != maps.shape: raise ValueError(f"masks must have the maps' shape {tuple(maps.shape)}, got {tuple(masks.shape)}")
+    if not isinstance(masks, torch.Tensor):
+        raise TypeError(f"masks must be a torch.Tensor [B,H,W], got {type(masks).__name__}")
+    if masks.shape != maps.shape:
+        raise ValueError(f"masks must have the maps' shape {tuple(maps.shape)}, got {tuple(masks.shape)}")
     if masks.dtype != torch.bool:
         if not ((masks == 0) | (masks == 1)).all():
-            raise ValueError(f"masks must be binary (0/1 or bool), got values such as {masks[(masks != 0) & (masks != 1)][:3].tolist()}")
+            raise ValueError(
+                "masks must be binary (0/1 or bool), got values such as"
+                f" {masks[(masks != 0) & (masks != 1)][:3].tolist()}"
+            )
     return masks.to(maps.device).bool()
 
 def average_precision(scores:np.ndarray, labels:np.ndarray) -> float:
@@ -33,8 +38,10 @@ def average_precision(scores:np.ndarray, labels:np.ndarray) -> float:
     return float(np.sum(np.diff(np.r_[0., rec])*prec))
 
 def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
-    "Per image: `correct`, `pixels`, `inter_bg/fg`, `union_bg/fg` (for PA, mIoU) and `ap`, `f1` (fractions), as arrays [B]."
-    if not isinstance(maps, torch.Tensor) or maps.ndim != 3: raise ValueError(f"maps must be a tensor [B,H,W], got {getattr(maps, 'shape', type(maps))}")
+    """Per image: `correct`, `pixels`, `inter_bg/fg`, `union_bg/fg` (for PA, mIoU) and `ap`, `f1` (fractions), as
+    arrays [B]."""
+    if not isinstance(maps, torch.Tensor) or maps.ndim != 3:
+        raise ValueError(f"maps must be a tensor [B,H,W], got {getattr(maps, 'shape', type(maps))}")
     if not torch.isfinite(maps).all(): raise ValueError("maps contain NaN or infinite values")
     y = check_masks(masks, maps).flatten(1).cpu().numpy()
     m = normalize(maps.detach().float()).flatten(1).cpu().numpy()
@@ -47,15 +54,19 @@ def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
                 inter_fg=tp, union_fg=tp + fp + fn, ap=np.nan_to_num(ap), f1=f1)
 
 def pixel_scores(counts) -> dict:
-    "`{'PA','mIoU'}` in percent from the pixel counts of a set of images (`SEG_COUNTS` arrays, summed over the last axis: `[n]` gives numbers, `[R,n]` one per row)."
+    """`{'PA','mIoU'}` in percent from the pixel counts of a set of images (`SEG_COUNTS` arrays, summed over the last
+    axis: `[n]` gives numbers, `[R,n]` one per row)."""
     s = lambda k: np.asarray(counts[k], dtype=float).sum(-1)
     iou = [np.where(s(f'union_{k}') > 0, s(f'inter_{k}')/np.maximum(s(f'union_{k}'), 1e-300), 1.) for k in ('bg', 'fg')]
     return {'PA': 100*s('correct')/s('pixels'), 'mIoU': 100*(iou[0] + iou[1])/2}
 
 def combine_segmentation(counts) -> dict:
     "`{'PA','mIoU','mAP','mF1'}` in percent from `segmentation_counts` (a dict or a DataFrame with those columns)."
-    return {**{k: float(v) for k, v in pixel_scores(counts).items()},
-            'mAP': 100*float(np.mean(np.asarray(counts['ap'], float))), 'mF1': 100*float(np.mean(np.asarray(counts['f1'], float)))}
+    return {
+        **{k: float(v) for k, v in pixel_scores(counts).items()},
+        'mAP': 100 * float(np.mean(np.asarray(counts['ap'], float))),
+        'mF1': 100 * float(np.mean(np.asarray(counts['f1'], float))),
+    }
 
 def segmentation_scores(maps:torch.Tensor, masks:torch.Tensor) -> dict:
     "`{'PA','mIoU','mAP','mF1'}` in percent over the set of `maps [B,H,W]` against binary `masks [B,H,W]`."

@@ -42,7 +42,8 @@ def _timm_stages(model:nn.Module) -> list:
     finally:
         for h in hooks: h.remove()
     producers = [n for n, o in seen.items() if o is final]
-    if not producers: raise ValueError(f"cannot find the module that produces {type(model).__name__}.forward_features' output")
+    if not producers:
+        raise ValueError(f"cannot find the module that produces {type(model).__name__}.forward_features' output")
     last = names[-1] if names[-1] in producers else min(producers, key=lambda n: (n.count('.'), len(n)))
     return names if last == names[-1] else names + [last]
 
@@ -81,20 +82,25 @@ def _torchvision_head(model:nn.Module, last:str):
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #5c3e6edb
 class ExplicitAttention(nn.Module):
-    "torchvision self-attention (`nn.MultiheadAttention`, batch first) computed explicitly; probabilities pass through `probs`."
+    """torchvision self-attention (`nn.MultiheadAttention`, batch first) computed explicitly; probabilities pass
+    through `probs`."""
     def __init__(self, mha:nn.MultiheadAttention):
         super().__init__()
-        if not mha.batch_first or mha.in_proj_weight is None: raise ValueError("expected batch-first self-attention with packed in_proj")
+        if not mha.batch_first or mha.in_proj_weight is None:
+            raise ValueError("expected batch-first self-attention with packed in_proj")
         self.mha, self.probs = mha, nn.Identity()
     def forward(self, query, key, value, need_weights:bool=False, **kwargs):
         m = self.mha; B, T, E = query.shape; h = m.num_heads; d = E // h
-        q, k, v = F.linear(query, m.in_proj_weight, m.in_proj_bias).reshape(B, T, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
+        q, k, v = (
+            F.linear(query, m.in_proj_weight, m.in_proj_bias).reshape(B, T, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
+        )
         attn = self.probs((q @ k.transpose(-2, -1) * d**-0.5).softmax(-1))
         return m.out_proj((attn @ v).transpose(1, 2).reshape(B, T, E)), None
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #39337b7d
 class Backbone:
-    "Representation points of a timm or torchvision classifier: CNN `stages` or ViT `blocks` with their attention, and the `head`."
+    """Representation points of a timm or torchvision classifier: CNN `stages` or ViT `blocks` with their attention,
+    and the `head`."""
     def __init__(self, model:nn.Module):
         if isinstance(model, Backbone): model = model.model
         if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
@@ -106,7 +112,9 @@ class Backbone:
 
     def _init_cnn(self):
         self.kind = 'cnn'
-        self.stage_names = _timm_stages(self.model) if hasattr(self.model, 'feature_info') else _torchvision_stages(self.model)
+        self.stage_names = (
+            _timm_stages(self.model) if hasattr(self.model, 'feature_info') else _torchvision_stages(self.model)
+        )
         mods = dict(self.model.named_modules())
         self.stages = [mods[n] for n in self.stage_names]
         if hasattr(self.model, 'forward_head'):
@@ -121,7 +129,8 @@ class Backbone:
 
     def _init_tv_vit(self):
         m = self.model; self.kind = 'vit'
-        self.blocks = list(m.encoder.layers); self.stage_names = [f'encoder.layers.{n}' for n, _ in m.encoder.layers.named_children()]
+        self.blocks = list(m.encoder.layers)
+        self.stage_names = [f'encoder.layers.{n}' for n, _ in m.encoder.layers.named_children()]
         self.grid, self.num_prefix_tokens = (m.image_size // m.patch_size,)*2, 1
         self.head = lambda t: m.heads(m.encoder.ln(t)[:, 0])
 
@@ -132,9 +141,14 @@ class Backbone:
         "Position of `layer` (an index, negative from the end as in the papers: -1 = L, or a module name)."
         n = len(self.stage_names)
         if isinstance(layer, str):
-            if layer not in self.stage_names: raise ValueError(f"{layer!r} is not a {'stage' if self.kind == 'cnn' else 'block'} of this model; choose from {self.stage_names}")
+            if layer not in self.stage_names:
+                raise ValueError(
+                    f"{layer!r} is not a {'stage' if self.kind == 'cnn' else 'block'} of this model; choose from"
+                    f" {self.stage_names}"
+                )
             return self.stage_names.index(layer)
-        if not isinstance(layer, int) or not -n <= layer < n: raise ValueError(f"layer must be a name or an index in [-{n}, {n}), got {layer!r}")
+        if not isinstance(layer, int) or not -n <= layer < n:
+            raise ValueError(f"layer must be a name or an index in [-{n}, {n}), got {layer!r}")
         return layer % n
 
     def stage(self, layer) -> nn.Module:
@@ -188,7 +202,8 @@ class Backbone:
 
     @property
     def attention_points(self) -> list:
-        "Per block, the module whose output is the attention probabilities `[B, heads, T, T]` (inside `explicit_attention`)."
+        """Per block, the module whose output is the attention probabilities `[B, heads, T, T]` (inside
+        `explicit_attention`)."""
         if self.kind != 'vit': raise ValueError("attention_points is for ViTs")
         if self.is_torchvision:
             if not all(isinstance(b.self_attention, ExplicitAttention) for b in self.blocks):
@@ -200,7 +215,10 @@ class Backbone:
         "Attention probabilities of every block for images `x`: a list of `[B, heads, T, T]`."
         with self.explicit_attention():
             out = {}
-            hooks = [p.register_forward_hook(lambda m, i, o, k=k: out.__setitem__(k, o.detach())) for k, p in enumerate(self.attention_points)]
+            hooks = [
+                p.register_forward_hook(lambda m, i, o, k=k: out.__setitem__(k, o.detach()))
+                for k, p in enumerate(self.attention_points)
+            ]
             try:
                 with torch.no_grad(): self.model(x)
             finally:
@@ -208,7 +226,11 @@ class Backbone:
         return [out[k] for k in range(len(self.blocks))]
 
     def __repr__(self):
-        extra = f"grid={self.grid}, prefix={self.num_prefix_tokens}, blocks={len(self.blocks)}" if self.kind == 'vit' else f"stages={self.stage_names}"
+        extra = (
+            f"grid={self.grid}, prefix={self.num_prefix_tokens}, blocks={len(self.blocks)}"
+            if self.kind == 'vit'
+            else f"stages={self.stage_names}"
+        )
         return f"Backbone({type(self.model).__name__}, kind={self.kind!r}, {extra})"
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #16009f80
@@ -218,6 +240,7 @@ _BACKBONES = weakref.WeakKeyDictionary()
 def backbone(model) -> Backbone:
     "The `Backbone` of `model`, built once per model and cached (an existing `Backbone` is returned as is)."
     if isinstance(model, Backbone): return model
-    if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
     if model not in _BACKBONES: _BACKBONES[model] = Backbone(model)
     return _BACKBONES[model]

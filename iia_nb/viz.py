@@ -8,6 +8,7 @@ import numpy as np
 import torch
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 from .core import normalize, resize_to
+import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'overlay', 'show_maps']
@@ -25,7 +26,6 @@ def _as_hwc(image) -> np.ndarray:
 # %% ../nbs/00_foundations/08_viz.ipynb #3a3b1725
 def overlay(image, map, ax=None, alpha:float=0.5, cmap:str='jet', title:str|None=None, norm:bool=True):
     "Draw `map` ([H,W], resized to the image if needed) over `image` (tensor, array or PIL, values in [0,1] or uint8)."
-    import matplotlib.pyplot as plt
     img = _as_hwc(image)
     m = torch.as_tensor(np.asarray(map.detach().cpu() if isinstance(map, torch.Tensor) else map), dtype=torch.float32)
     if m.ndim != 2: raise ValueError(f"expected one map [H,W], got {tuple(m.shape)}")
@@ -40,7 +40,6 @@ def overlay(image, map, ax=None, alpha:float=0.5, cmap:str='jet', title:str|None
 # %% ../nbs/00_foundations/08_viz.ipynb #76fb278e
 def show_maps(image, maps:dict, title:str|None=None, size:float=2.6, **kw):
     "One row: the image, then `overlay` for each `{name: map}`; returns the figure."
-    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(maps)+1, figsize=(size*(len(maps)+1), size), squeeze=False)
     axs = axs[0]; axs[0].imshow(_as_hwc(image)); axs[0].set_axis_off()
     if title: axs[0].set_title(title, fontsize=9)

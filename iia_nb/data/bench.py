@@ -9,6 +9,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .images import to_rgb
+import skimage.data
+import colorsys
+from tqdm.auto import tqdm
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
 
 # %% auto #0
 __all__ = ['SHAPES', 'BENCH_CLASSES', 'TEXTURES', 'SyntheticBench', 'digits']
@@ -49,7 +54,6 @@ TEXTURES = ('brick', 'grass', 'gravel', 'moon', 'text', 'hubble_deep_field')
 
 @lru_cache(None)
 def _textures() -> tuple:
-    import skimage.data
     out = []
     for name in TEXTURES:
         a = to_rgb(getattr(skimage.data, name)()).astype(np.float32).mean(-1)/255
@@ -63,7 +67,6 @@ def _rng(seed, split, index): return np.random.default_rng([seed, _SPLITS[split]
 
 def _colour(rng, lo=0.55):
     "A saturated, bright random colour (HSV with s, v >= lo) as RGB in [0,1]."
-    import colorsys
     return np.array(colorsys.hsv_to_rgb(rng.random(), rng.uniform(lo, 1), rng.uniform(lo, 1)), np.float32)
 
 def _crop(rng, size):
@@ -147,7 +150,6 @@ class SyntheticBench(torch.utils.data.Dataset):
 
     def tensors(self, progress:bool=False):
         "The whole split stacked: images `[N,3,H,W]`, labels, masks."
-        from tqdm.auto import tqdm
         items = [self[i] for i in tqdm(range(self.n), disable=not progress, desc=f'bench {self.split}')]
         xs, ys, ms = zip(*items)
         return torch.stack(xs), torch.as_tensor(ys) if not self.two_objects else torch.stack(ys), torch.stack(ms)
@@ -161,8 +163,6 @@ class SyntheticBench(torch.utils.data.Dataset):
 # %% ../../nbs/00_foundations/02_bench.ipynb #5d935a90
 def digits(split:str='train', size:int=32, seed:int=0) -> torch.utils.data.TensorDataset:
     "scikit-learn's 8x8 digits as `(image [3,size,size] in [0,1], label)`; a fixed stratified 75/25 split."
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
     if split not in ('train','test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     d = load_digits()
     idx = train_test_split(np.arange(len(d.target)), test_size=0.25, stratify=d.target, random_state=seed)[

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from PIL import Image
 from .images import load_image, to_rgb
+from timm.data import ImageNetInfo
+from skimage.draw import polygon
 
 # %% auto #0
 __all__ = ['IMAGENET_LAYOUT', 'GTSEGS_LAYOUT', 'VOC_LAYOUT', 'COCO_LAYOUT', 'IMAGE_SUFFIXES', 'VOC_SPLITS', 'COCO_SPLITS',
@@ -84,7 +86,6 @@ IMAGE_SUFFIXES = ('.jpeg', '.jpg', '.png')
 @lru_cache(None)
 def imagenet_wnids() -> tuple:
     "The 1,000 ImageNet-1k WordNet ids, sorted: position `i` is class `i` of torchvision and timm models."
-    from timm.data import ImageNetInfo
     return tuple(sorted(ImageNetInfo().label_names()))
 
 def _images_in(folder:Path) -> list:
@@ -292,7 +293,6 @@ def rle_mask(rle:dict) -> np.ndarray:
 
 def polygons_mask(polygons:list, h:int, w:int) -> np.ndarray:
     "Bool mask `[h,w]` of COCO polygons `[[x1,y1,x2,y2,...], ...]` (pixels whose centre is inside)."
-    from skimage.draw import polygon
     mask = np.zeros((h, w), bool)
     for poly in polygons:
         if len(poly) % 2: raise ValueError(f"a polygon needs x,y pairs, got {len(poly)} numbers")

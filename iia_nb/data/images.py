@@ -11,6 +11,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from ..core import IMAGENET_MEAN, IMAGENET_STD
+import skimage.data
+from sklearn.datasets import load_sample_image
 
 # %% auto #0
 __all__ = ['SAMPLE_IMAGES', 'to_rgb', 'load_image', 'data_config', 'Preprocess', 'transform_for', 'sample_images']
@@ -108,14 +110,12 @@ def transform_for(model) -> Preprocess:
 # %% ../../nbs/00_foundations/01_images.ipynb #088d3935
 def _skimage(name, item=None):
     def load():
-        import skimage.data
         out = getattr(skimage.data, name)()
         return out if item is None else out[item]
     return load
 
 def _sklearn(name):
     def load():
-        from sklearn.datasets import load_sample_image
         return load_sample_image(name)
     return load
 

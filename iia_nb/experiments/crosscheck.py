@@ -10,6 +10,8 @@ import torch.nn as nn
 from ..methods.registry import explain, methods
 from ..data.images import data_config
 import pandas as pd
+from ..models.backbone import backbone
+from scipy.stats import spearmanr
 
 # %% auto #0
 __all__ = ['count_passes', 'pass_table', 'map_agreement', 'side_by_side', 'seconds_per_image']
@@ -58,8 +60,6 @@ def count_passes(
 def pass_table(model:nn.Module, x:torch.Tensor, target, names=None, **options) -> 'pd.DataFrame':
     """Rows per image counted for each registered method in `names` (default: all that support `model`), with its
     declared cost."""
-    import pandas as pd
-    from iia_nb.models.backbone import backbone
     bb = backbone(model); bb.targets(x, target)          # learn the class count outside the counts
     ms = methods()
     names = [k for k, m in ms.items() if bb.kind in m.kinds] if names is None else list(names)
@@ -82,7 +82,6 @@ def _minmax(m) -> torch.Tensor:
 def map_agreement(ours, theirs) -> dict:
     """`spearman_min` (per-image Spearman rank correlation, minimum over images) and `max_abs_diff` of min-max scaled
     maps `[B,H,W]`."""
-    from scipy.stats import spearmanr
     a, b = _minmax(ours), _minmax(theirs)
     if a.shape != b.shape: raise ValueError(f"maps of different shapes: {tuple(a.shape)} and {tuple(b.shape)}")
     rho = [spearmanr(u.ravel(), v.ravel())[0] for u, v in zip(a.numpy(), b.numpy())]

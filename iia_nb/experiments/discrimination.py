@@ -11,6 +11,8 @@ from ..data.bench import SyntheticBench
 from ..methods.registry import explain
 from ..core import normalize
 from ..data.images import transform_for
+from ..models.zoo import load_model
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['DISCRIMINATION', 'discrimination', 'two_object_set', 'class_discrimination']
@@ -89,9 +91,6 @@ def class_discrimination(model_name:str, # 'bench_cnn' or 'bench_vit' (any `load
                          chunk:int=8, # images explained at a time
                          device=None, progress:bool=True) -> pd.DataFrame:
     "Rates *a*, *b* and *paired* per method on the two-object split, with the number of images `n`."
-    from iia_nb.models.zoo import load_model
-    from iia_nb.experiments.discrimination import discrimination, two_object_set
-    from tqdm.auto import tqdm
     if n < 1 or pool < 1: raise ValueError(f'n and pool must be positive, got n={n}, pool={pool}')
     model = load_model(model_name, device=device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     methods = DISCRIMINATION[model_name] if methods is None else list(methods)

@@ -13,6 +13,10 @@ from ..core import check_images
 from ..metrics.registry import METRICS, SEG_COUNTS
 from ..metrics.perturbation import chunked_logits, model_device
 from ..metrics.segmentation import pixel_scores
+from ..methods.registry import explain
+from ..methods.registry import methods as registered
+from ..data.images import transform_for, Preprocess
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['oracle', 'evaluate', 'aggregate']
@@ -37,13 +41,11 @@ def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
     return fn
 
 def _method_fns(methods, method_options) -> dict:
-    from iia_nb.methods.registry import explain
     if isinstance(methods, str): methods = [methods]
     if isinstance(methods, dict):
         bad = [k for k, v in methods.items() if not callable(v)]
         if bad: raise TypeError(f"methods must map names to callables (model, x, target) -> maps; not callable: {bad}")
         return dict(methods)
-    from iia_nb.methods.registry import methods as registered
     known = registered(); unknown = [m for m in methods if m not in known]
     if unknown:
         raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(known)} or pass a dict name -> callable")
@@ -115,7 +117,6 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
     fns = _method_fns(methods, method_options)
     if device is not None: model = model.to(device)
     model.eval(); dev = model_device(model)
-    from iia_nb.data.images import transform_for, Preprocess
     if isinstance(transform, str):
         if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
         transform = transform_for(model)
@@ -129,7 +130,6 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
              {c for m in metrics if m in ('seg', 'adcc') for c in METRICS[m].columns}
     opts = metric_options or {}
     idx_all = list(range(len(dataset))) if indices is None else [int(i) for i in indices]
-    from tqdm.auto import tqdm
     rows = []
     chunks = [idx_all[s:s + batch_size] for s in range(0, len(idx_all), batch_size)]
     with tqdm(total=len(chunks)*len(fns), disable=not progress, desc='evaluate') as bar:

@@ -10,6 +10,8 @@ import torch
 from ..methods.registry import explain
 from ..core import normalize
 from ..viz import overlay, _as_hwc
+import matplotlib.pyplot as plt
+from PIL import Image
 
 # %% auto #0
 __all__ = ['PAPER_NAMES', 'ABS_DISPLAY', 'display_map', 'figure_grid', 'save_png', 'explain_methods']
@@ -72,7 +74,6 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
                 colours:int|None=256, # palette size of the saved PNG (None: full RGB)
                ):
     "A methods × images grid of overlays (a matplotlib figure); saved as PNG when `path` is given."
-    import matplotlib.pyplot as plt
     if not isinstance(maps_by_method, dict) or not maps_by_method:
         raise ValueError("maps_by_method must be a non-empty dict {method: maps [B,H,W]}")
     B, names = len(images), list(maps_by_method)
@@ -111,7 +112,6 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
 
 def save_png(fig, path, dpi:int=80, colours:int|None=256) -> Path:
     "Save `fig` as a PNG at `dpi`, reduced to a `colours` palette (None: full RGB); returns the path."
-    from PIL import Image
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi); buf.seek(0)
     im = Image.open(buf).convert('RGB')

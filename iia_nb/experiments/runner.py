@@ -10,6 +10,20 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import torch
 from ..core import default_device, seed_everything
+import timm, torchvision
+from importlib.metadata import version, PackageNotFoundError
+from ..data.images import sample_images
+from ..data.bench import SyntheticBench
+from ..data.images import transform_for
+from ..data import datasets
+import torch.distributed as dist
+from .evaluate import evaluate
+from ..models.zoo import load_model
+from .evaluate import aggregate
+from ..metrics.segmentation import pixel_scores
+from ..metrics.registry import SEG_COUNTS
+import argparse
+from ..metrics.registry import HIGHER
 
 # %% auto #0
 __all__ = ['CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS', 'VIT_OPTIONS',
@@ -27,7 +41,6 @@ def _git_commit() -> str:
 
 def environment(device=None, seed:int|None=None) -> dict:
     "Machine, device, versions, git commit and seed of a run, as a flat dict."
-    import timm, torchvision
     device = torch.device(device or default_device())
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or platform.machine())
     return dict(
@@ -46,7 +59,6 @@ def environment(device=None, seed:int|None=None) -> dict:
     )
 
 def _version() -> str:
-    from importlib.metadata import version, PackageNotFoundError
     try: return version('iia_nb')
     except PackageNotFoundError: return 'unknown'
 
@@ -119,7 +131,6 @@ class Experiment:
 class _Photos(torch.utils.data.Dataset):
     "The bundled photos at a model's input size: `(image [3,H,W] in [0,1], -1)`."
     def __init__(self, tf, names=None):
-        from iia_nb.data.images import sample_images
         photos = sample_images(names)
         self.tf, self.names, self.images = tf, list(photos), list(photos.values())
     def __len__(self): return len(self.images)
@@ -133,9 +144,6 @@ class _NoLabel(torch.utils.data.Dataset):
 
 def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
     "The first `exp.n` items of `exp.data`, at `model`'s input size, unit range."
-    from iia_nb.data.bench import SyntheticBench
-    from iia_nb.data.images import transform_for
-    from iia_nb.data import datasets
     tf = transform_for(model)
     if exp.data in ('bench', 'bench2'):
         ds = SyntheticBench('test', n=exp.n, seed=exp.seed, size=tf.size[0], two_objects=exp.data == 'bench2')
@@ -150,7 +158,6 @@ def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #b4942248
 def _rank_world() -> tuple:
-    import torch.distributed as dist
     return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
 
 def _device_for(rank:int, device=None) -> torch.device:
@@ -168,8 +175,6 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
         cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/NAME when out_dir is given
         batch_size:int=16, device=None, progress:bool=True) -> pd.DataFrame:
     "Evaluate `exp` (sharded across processes under `torchrun`); the merged table on rank 0, the shard elsewhere."
-    from iia_nb.experiments.evaluate import evaluate
-    from iia_nb.models.zoo import load_model
     rank, world = _rank_world()
     if world > 1 and out_dir is None:
         raise ValueError("a sharded run needs out_dir, where the ranks leave their shards")
@@ -193,7 +198,6 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
 
 def _merge_shards(df, exp, out, rank, world) -> pd.DataFrame:
     "Each rank writes its shard; after a barrier rank 0 reads them all and returns the merged table."
-    import torch.distributed as dist
     df.to_csv(out/f'{exp.name}.rank{rank}.csv', index=False)
     dist.barrier()
     if rank != 0: return df
@@ -203,9 +207,6 @@ def _merge_shards(df, exp, out, rank, world) -> pd.DataFrame:
 # %% ../../nbs/50_experiments/51_runner.ipynb #6f31b6fe
 def summary(df:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> pd.DataFrame:
     "One row per method × metric: `mean`, `low`, `high`, `n` (images), from `run`'s table."
-    from iia_nb.experiments.evaluate import aggregate
-    from iia_nb.metrics.segmentation import pixel_scores
-    from iia_nb.metrics.registry import SEG_COUNTS
     meta = {'experiment', 'model', 'data', 'image', 'method', 'label', 'target', 'pred', *SEG_COUNTS}
     means = aggregate(df.drop(columns=[c for c in ('experiment', 'model', 'data') if c in df]))
     rows = []
@@ -303,7 +304,6 @@ def experiment(name:str, **changes) -> Experiment:
 # %% ../../nbs/50_experiments/51_runner.ipynb #8c4a7427
 def main(argv=None):
     "Command line: run a registered experiment (sharded when launched by torchrun) and print its table."
-    import argparse
     p = argparse.ArgumentParser(prog='iia-experiment', description='Run a registered iia_nb experiment.')
     p.add_argument('name', help=f"one of {', '.join(EXPERIMENTS)}")
     p.add_argument('--n', type=int, help='number of images (default: the experiment\'s)')
@@ -318,13 +318,11 @@ def main(argv=None):
     if a.methods: changes['methods'] = a.methods.split(',')
     if a.metrics: changes['metrics'] = a.metrics.split(',')
     exp = experiment(a.name, **changes)
-    import torch.distributed as dist
     sharded = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and a.device != 'cpu' else 'gloo')
     try:
         df = run(exp, a.out, batch_size=a.batch_size, device=a.device, progress=True)
         if _rank_world()[0] == 0:
-            from iia_nb.metrics.registry import HIGHER
             print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))
     finally:
         if sharded: dist.destroy_process_group()

@@ -14,6 +14,11 @@ import torch.nn.functional as F
 from ..core import check_images, normalize
 from ..methods.registry import explain, methods as registered_methods
 from ..models.backbone import backbone
+from scipy.stats import spearmanr, pearsonr
+from skimage.feature import hog
+from skimage.metrics import structural_similarity
+from scipy.stats import t as student
+import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['GRANULARITIES', 'METRICS', 'SCALES', 'ORDERS', 'CNN_METHODS', 'VIT_METHODS', 'Layer', 'parameter_layers',
@@ -150,11 +155,9 @@ def scale_maps(maps:torch.Tensor, scale:str='abs') -> torch.Tensor:
 def _corr(a:np.ndarray, b:np.ndarray, rank:bool) -> float:
     if np.array_equal(a, b): return 1.0
     if a.std() == 0 or b.std() == 0: return 0.0                 # a constant map ranks nothing: no agreement
-    from scipy.stats import spearmanr, pearsonr
     return float(spearmanr(a, b)[0] if rank else pearsonr(a, b)[0])
 
 def _hog(img:np.ndarray) -> np.ndarray:
-    from skimage.feature import hog
     return hog(img, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(3, 3), feature_vector=True)
 
 def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (raw, as the methods return them)
@@ -162,7 +165,6 @@ def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (ra
                    scale:str='abs', # how SSIM and HOG scale the maps to [0,1]: 'abs' or 'minmax'
                   ) -> dict:
     "`{metric: array [B]}`: the similarity of each pair of maps."
-    from skimage.metrics import structural_similarity
     if original.shape != other.shape or original.ndim != 3:
         raise ValueError(f"expected two batches of maps [B,H,W] of one shape, "
                          f"got {tuple(original.shape)} and {tuple(other.shape)}")
@@ -184,7 +186,6 @@ def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (ra
 def t_interval(values, level:float=0.95) -> tuple:
     """`(mean, low, high, n)` of the finite `values`: the Student-t interval of the mean (NaN bounds for fewer than two
     values)."""
-    from scipy.stats import t as student
     v = np.asarray(values, dtype=float); v = v[np.isfinite(v)]
     if len(v) == 0: return float('nan'), float('nan'), float('nan'), 0
     mean = float(v.mean())
@@ -373,7 +374,6 @@ def plot_maps(
 ):
     """Strips: one row per method, the trained model's map then the map after each `every`-th step; `display` = the
     image in [0,1]."""
-    import matplotlib.pyplot as plt
     methods = list(methods or result.maps)
     steps = list(range(0, len(result.steps) + 1, every))
     if steps[-1] != len(result.steps): steps.append(len(result.steps))

@@ -15,6 +15,9 @@ from ..data.images import data_config, transform_for
 from ..models.hooks import capture
 from ..models.zoo import CHECKPOINTS, load_checkpoint, load_model, save_checkpoint
 from ..models.backbone import backbone
+from tqdm.auto import tqdm
+from ..models.train import bench_data, dihedral
+from ..data.datasets import ImageNetVal
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'TTAME_BENCH_RECIPE', 'IMAGENET_TAPS', 'TTAME_IMAGENET_RECIPE', 'ttame_taps', 'feature_map',
@@ -209,7 +212,6 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
                 amp:bool=False, # bfloat16 autocast on CUDA (the paper trains with mixed precision)
                 seed:int=0, progress:bool=True) -> dict:
     "Train `att.attention`: SGD (Nesterov) + OneCycle on the T-TAME loss; returns the per-epoch mean loss and terms."
-    from tqdm.auto import tqdm
     if not isinstance(att, TTAME):
         raise TypeError(f"train a TTAME (wrap the model: TTAME(model)), got {type(att).__name__}")
     if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
@@ -370,7 +372,6 @@ def train_ttame_bench(name:str, # 'bench_cnn' or 'bench_vit'
                       recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
     """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
     `ttame_{name}.pt`."""
-    from iia_nb.models.train import bench_data, dihedral
     if name not in ('bench_cnn', 'bench_vit'):
         raise ValueError(f"name must be 'bench_cnn' or 'bench_vit', got {name!r}")
     x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'])
@@ -393,7 +394,6 @@ TTAME_IMAGENET_RECIPE = dict(epochs=8, lr=1e-3, batch_size=32, momentum=0.9, wd=
 def imagenet_batches(root, # ImageNet training folder: one sub-folder of images per WordNet id
                      model:nn.Module, batch_size:int=32, workers:int=8) -> torch.utils.data.DataLoader:
     "Shuffled batches of `(images in [0,1] at the model's input size, labels)` from a local ImageNet folder."
-    from iia_nb.data.datasets import ImageNetVal
     ds = ImageNetVal(root, transform=transform_for(model).to_unit)
     return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers, drop_last=True,
                                        pin_memory=torch.cuda.is_available(), persistent_workers=workers > 0)

@@ -8,6 +8,7 @@ import math
 import torch
 import torch.nn as nn
 from ..core import check_images, model_targets
+from ..methods._engine import gaussian_blur
 
 # %% auto #0
 __all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'model_device', 'check_maps', 'chunked_logits', 'class_score', 'explained_targets',
@@ -149,7 +150,6 @@ def rise_curve(model, x, maps, target=None, # as `perturbation_curve`
                blur_sigma:float=5., # insertion's blurred canvas, Gaussian σ in pixels
                score:str='prob', batch_size:int=64) -> tuple:
     "`(fractions [S], curve [B,S])` of the RISE deletion/insertion game, S = ⌈HW/step⌉ + 1 points from 0 to 1."
-    from iia_nb.methods._engine import gaussian_blur
     x, maps, t = _inputs(model, x, maps, target, batch_size)
     if mode not in ('deletion', 'insertion'): raise ValueError(f"mode must be 'deletion' or 'insertion', got {mode!r}")
     HW = maps.shape[-1]*maps.shape[-2]; step = step or maps.shape[-1]

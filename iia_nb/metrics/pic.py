@@ -10,6 +10,9 @@ import torch
 from ..core import IMAGENET_MEAN, IMAGENET_STD, check_images
 from .confidence import _stats
 from .perturbation import check_maps, chunked_logits, class_score, explained_targets, model_device
+from scipy.interpolate import LinearNDInterpolator
+from PIL import Image
+from scipy.interpolate import interp1d
 
 # %% auto #0
 __all__ = ['PIC_THRESHOLDS', 'blur_keeping', 'webp_size', 'pic_auc', 'sic_aic']
@@ -19,7 +22,6 @@ PIC_THRESHOLDS = (.005, .01, .03, .08, .10, .21, .34, .5, .75)
 
 def blur_keeping(img:np.ndarray, keep:np.ndarray) -> np.ndarray:
     "uint8 `img [H,W,C]` with the pixels outside `keep [H,W]` (corners always kept) linearly interpolated."
-    from scipy.interpolate import LinearNDInterpolator
     keep = keep.copy(); H, W = keep.shape
     keep[[0, 0, H - 1, H - 1], [0, W - 1, 0, W - 1]] = True
     if keep.all(): return img.copy()
@@ -31,7 +33,6 @@ def blur_keeping(img:np.ndarray, keep:np.ndarray) -> np.ndarray:
 
 def webp_size(img:np.ndarray) -> int:
     "Bytes of the lossless WebP encoding of uint8 `img [H,W,C]` (the information estimate)."
-    from PIL import Image
     buf = io.BytesIO(); Image.fromarray(img).save(buf, format='webp', lossless=True, quality=100)
     return buf.tell()
 
@@ -39,7 +40,6 @@ def pic_auc(info:np.ndarray, perf:np.ndarray, # per threshold: information and p
             info0:float, info1:float, perf0:float, perf1:float, # fully blurred (0) and original (1) values
             min_pred_value:float=0.5, monotone:bool=True, n_points:int=1000) -> float:
     "Area ×100 under one performance-information curve; NaN when the image must be skipped."
-    from scipy.interpolate import interp1d
     if perf1 < min_pred_value or info0 >= info1 or perf0 >= perf1: return float('nan')
     x = np.clip((np.asarray(info, float) - info0)/(info1 - info0), 0, 1)
     y = np.clip((np.asarray(perf, float) - perf0)/(perf1 - perf0), 0, 1)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 from .perturbation import _fractions, _inputs, chunked_logits, class_score, n_pixels, pixel_ranks
+from scipy.sparse import csc_matrix
+from scipy.sparse.linalg import spsolve
 
 # %% auto #0
 __all__ = ['ROAD_FRACTIONS', 'ROAD_TTAME', 'linear_impute', 'road', 'road_score']
@@ -19,8 +21,6 @@ _NEIGHBOURS = [((-1, -1), 1/12), ((-1, 0), 1/6), ((-1, 1), 1/12), ((0, -1), 1/6)
 
 def linear_impute(image:torch.Tensor, removed:torch.Tensor) -> torch.Tensor:
     "`image [C,H,W]` with the pixels where `removed [H,W]` is True replaced by the neighbour-weighted linear fill."
-    from scipy.sparse import csc_matrix
-    from scipy.sparse.linalg import spsolve
     C, H, W = image.shape
     rem = removed.detach().cpu().numpy().astype(bool).ravel()
     idx = np.flatnonzero(rem); n = len(idx)

@@ -12,6 +12,7 @@ from ..core import seed_everything
 from ..data.bench import SyntheticBench, digits
 from ..data.images import transform_for
 from .zoo import load_model, save_checkpoint
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict',
@@ -49,7 +50,6 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
         teacher_logits:torch.Tensor|None=None, alpha:float=0.5, T:float=2., # soft distillation from these logits
         seed:int=0, progress:bool=True) -> list:
     "Train `model` in place with AdamW + OneCycle; returns the mean loss of each epoch."
-    from tqdm.auto import tqdm
     seed_everything(seed)
     tf, dev = transform_for(model), next(model.parameters()).device
     mean, std = tf.mean.to(dev), tf.std.to(dev)

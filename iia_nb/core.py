@@ -11,8 +11,8 @@ import torch.nn.functional as F
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'resolve_targets',
-           'model_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'check_int',
+           'resolve_targets', 'model_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
 
 # %% ../nbs/00_foundations/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -44,6 +44,13 @@ def check_images(x:torch.Tensor, channels:int|None=3) -> torch.Tensor:
                          "convert grayscale/RGBA images with `iia_nb.data.images.to_rgb` before normalising")
     if x.shape[0] == 0: raise ValueError("empty batch")
     return x
+
+# %% ../nbs/00_foundations/00_core.ipynb #205eb884
+def check_int(name:str, value, lo:int=1) -> int:
+    "`value` as an int >= `lo`, else a clear error naming the option."
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise ValueError(f"{name} must be an int >= {lo}, got {value!r}")
+    return value
 
 # %% ../nbs/00_foundations/00_core.ipynb #13250b7e
 def resolve_targets(target, logits:torch.Tensor) -> torch.Tensor:
@@ -94,8 +101,9 @@ def resize_to(maps:torch.Tensor, size, mode:str='bilinear') -> torch.Tensor:
 
 # %% ../nbs/00_foundations/00_core.ipynb #27c18df5
 def normalize(maps:torch.Tensor, eps:float=1e-12) -> torch.Tensor:
-    "Min-max scale each map of `[B,...]` to [0,1]; a flat map becomes zeros (never NaN)."
-    flat = maps.reshape(maps.shape[0], -1).float()
+    "Min-max scale each map of `[B,...]` to [0,1] (float32, or float64 for float64 maps); a flat map becomes zeros."
+    flat = maps.reshape(maps.shape[0], -1)
+    flat = flat if flat.dtype == torch.float64 else flat.float()          # float64 stays float64
     lo, hi = flat.min(1, keepdim=True).values, flat.max(1, keepdim=True).values
     span = hi - lo
     out = torch.where(span > eps, (flat - lo) / span.clamp_min(eps), torch.zeros_like(flat))

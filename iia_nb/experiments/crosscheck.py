@@ -12,6 +12,8 @@ from ..data.images import data_config
 import pandas as pd
 from ..models.backbone import backbone
 from scipy.stats import spearmanr
+from ..core import normalize
+from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['count_passes', 'pass_table', 'map_agreement', 'side_by_side', 'seconds_per_image']
@@ -23,13 +25,10 @@ def _ends(model:nn.Module) -> tuple:
     own = [m for m in model.modules() if any(True for _ in m.parameters(recurse=False))]
     if not own: raise ValueError("the model has no parameterised module to count passes at")
     started, finished = [], []
-    hooks = [m.register_forward_pre_hook(lambda m, i: started.append(m)) for m in own]
-    hooks += [m.register_forward_hook(lambda m, i, o: finished.append(m)) for m in own]
-    try:
-        p = next(model.parameters())
-        with torch.no_grad(): model(torch.zeros(1, 3, *data_config(model)['size'], device=p.device, dtype=p.dtype))
-    finally:
-        for h in hooks: h.remove()
+    specs = [(m, lambda m, i: started.append(m), 'pre') for m in own] + [(m, lambda m, i, o: finished.append(m)) for m in own]
+    p = next(model.parameters())
+    with hooks(*specs), torch.no_grad():
+        model(torch.zeros(1, 3, *data_config(model)['size'], device=p.device, dtype=p.dtype))
     return finished[0], started[-1]
 
 @contextlib.contextmanager
@@ -46,15 +45,10 @@ def count_passes(
             n[key] += o.shape[0]
             if o.requires_grad: o.register_hook(lambda g: n.__setitem__(bwd_key, n[bwd_key] + g.shape[0]))
         return hook
-    hooks = [
-        first.register_forward_hook(fwd('fwd_in', 'bwd_in')),
-        last.register_forward_hook(fwd('fwd_head', 'bwd_head')),
-    ]
     per_image = {}
-    try: yield per_image
-    finally:
-        for h in hooks: h.remove()
-        per_image.update({k: v/images for k, v in n.items()})
+    try:
+        with hooks((first, fwd('fwd_in', 'bwd_in')), (last, fwd('fwd_head', 'bwd_head'))): yield per_image
+    finally: per_image.update({k: v/images for k, v in n.items()})
 
 # %% ../../nbs/50_experiments/56_crosscheck.ipynb #dec2e995
 def pass_table(model:nn.Module, x:torch.Tensor, target, names=None, **options) -> 'pd.DataFrame':
@@ -73,16 +67,10 @@ def pass_table(model:nn.Module, x:torch.Tensor, target, names=None, **options) -
     return pd.DataFrame(rows).T
 
 # %% ../../nbs/50_experiments/56_crosscheck.ipynb #e8c29d46
-def _minmax(m) -> torch.Tensor:
-    "Min-max scale each map of `[B,...]` (tensor or array) in float64; a flat map becomes zeros."
-    m = torch.as_tensor(m).detach().cpu().double(); f = m.flatten(1)
-    lo, hi = f.min(1, keepdim=True).values, f.max(1, keepdim=True).values
-    return torch.where(hi > lo, (f - lo)/torch.where(hi > lo, hi - lo, 1), 0).view_as(m)
-
 def map_agreement(ours, theirs) -> dict:
     """`spearman_min` (per-image Spearman rank correlation, minimum over images) and `max_abs_diff` of min-max scaled
     maps `[B,H,W]`."""
-    a, b = _minmax(ours), _minmax(theirs)
+    a, b = (normalize(torch.as_tensor(m).detach().cpu().double()) for m in (ours, theirs))
     if a.shape != b.shape: raise ValueError(f"maps of different shapes: {tuple(a.shape)} and {tuple(b.shape)}")
     rho = [spearmanr(u.ravel(), v.ravel())[0] for u, v in zip(a.numpy(), b.numpy())]
     return dict(spearman_min=float(min(rho)), max_abs_diff=float((a - b).abs().max()))

@@ -19,6 +19,7 @@ from skimage.feature import hog
 from skimage.metrics import structural_similarity
 from scipy.stats import t as student
 import matplotlib.pyplot as plt
+from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['GRANULARITIES', 'METRICS', 'SCALES', 'ORDERS', 'CNN_METHODS', 'VIT_METHODS', 'Layer', 'parameter_layers',
@@ -42,20 +43,10 @@ def _call_order(model:nn.Module, x:torch.Tensor, stage_names=()) -> list:
         def hook(m, args):
             if name not in seen: seen.add(name); events.append(('param', name))
         return hook
-    hooks = [
-        m.register_forward_pre_hook(pre(n))
-        for n, m in mods.items()
-        if next(m.parameters(recurse=False), None) is not None
-    ]
-    if stage_names:
-        hooks.append(mods[stage_names[0]].register_forward_pre_hook(lambda m, a: events.append(('start', 0))))
-    hooks += [
-        mods[s].register_forward_hook(lambda m, i, o, k=k: events.append(('end', k))) for k, s in enumerate(stage_names)
-    ]
-    try:
-        with torch.no_grad(): model(x)
-    finally:
-        for h in hooks: h.remove()
+    specs = [(m, pre(n), 'pre') for n, m in mods.items() if next(m.parameters(recurse=False), None) is not None]
+    if stage_names: specs.append((mods[stage_names[0]], lambda m, a: events.append(('start', 0)), 'pre'))
+    specs += [(mods[s], lambda m, i, o, k=k: events.append(('end', k))) for k, s in enumerate(stage_names)]
+    with hooks(*specs), torch.no_grad(): model(x)
     return events
 
 def _module_layers(order:list, mods:dict) -> list:

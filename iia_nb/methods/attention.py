@@ -4,50 +4,25 @@
 
 # %% ../../nbs/10_methods/25_attention.ipynb #aa50a2dd
 from __future__ import annotations
-import contextlib
 import torch
 import torch.nn as nn
-from ..core import check_images, resize_to, resolve_targets
+from ..core import check_images, resize_to
 from .registry import register
-from ..models.backbone import backbone
-from .iia import rollout
-from ..models.hooks import capture
+from ._engine import point_grads, rollout, vit_backbone
 
 # %% auto #0
-__all__ = ['FUSIONS', 'vit_backbone', 'attention_and_grads', 'fuse_heads', 'attention_rollout', 'attn_rollout',
-           'additive_rollout', 'gae_rollout', 'gae', 'token_act_grad', 'vit_gradcam']
+__all__ = ['FUSIONS', 'attention_and_grads', 'fuse_heads', 'attention_rollout', 'attn_rollout', 'gae_rollout', 'gae',
+           'token_act_grad', 'vit_gradcam']
 
 # %% ../../nbs/10_methods/25_attention.ipynb #1d8681f5
-def vit_backbone(model, method:str='this method'):
-    "The `Backbone` of a ViT whose blocks and attention can be reached; a clear error for any other model."
-    try: bb = backbone(model)
-    except (ValueError, TypeError, AttributeError, KeyError, RuntimeError) as e:
-        raise ValueError(
-            f"{method} needs a ViT whose attention it can reach (a timm VisionTransformer with `blocks` and "
-            f"`patch_embed`, or torchvision's VisionTransformer); got {type(model).__name__} ({e})"
-        ) from None
-    if bb.kind != 'vit': raise ValueError(f"{method} needs a ViT, got a {bb.kind} ({type(bb.model).__name__})")
-    if not bb.is_torchvision and not all(hasattr(getattr(b, 'attn', None), 'attn_drop') for b in bb.blocks):
-        raise ValueError(f"{method} cannot reach the attention probabilities of {type(bb.model).__name__}: "
-                         "expected timm blocks whose `attn` has `attn_drop` (timm's standard `Attention`)")
-    return bb
-
 def attention_and_grads(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
                         target=None, # None (predicted class), an int, or B ints
                         grads:bool=True, # also the gradients (one backward pass)
                        ) -> tuple:
     """`(attns, grads, t)`: per block the attention `[B,heads,T,T]`, the gradient of each image's target logit w.r.t.
     it (None if `grads=False`), and the targets."""
-    with contextlib.ExitStack() as st:
-        st.enter_context(bb.explicit_attention())
-        kept = [st.enter_context(capture(p, detach=False)) for p in bb.attention_points]
-        st.enter_context(torch.enable_grad() if grads else torch.no_grad())
-        logits = bb.model(x)
-    attns = [k[0] for k in kept]
-    t = resolve_targets(target, logits.detach())
-    if not grads: return attns, None, t
-    gs = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), attns)
-    return [a.detach() for a in attns], list(gs), t
+    with bb.explicit_attention(): attns, gs, t, _ = point_grads(bb.model, x, target, bb.attention_points, grads)
+    return attns, gs, t
 
 # %% ../../nbs/10_methods/25_attention.ipynb #899837d2
 FUSIONS = ('mean', 'max', 'min')
@@ -60,9 +35,8 @@ def fuse_heads(A:torch.Tensor, fusion:str='mean') -> torch.Tensor:
     raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
 
 def attention_rollout(attns:list, fusion:str='mean', num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    """Attention rollout `[B, T - prefix]`: heads fused, then `iia.rollout` (add I, row-normalise, product) from block
-    `start_layer` on."""
-    return rollout([fuse_heads(A, fusion) for A in attns[start_layer:]], num_prefix_tokens)
+    "Attention rollout `[B, T - prefix]`: heads fused, then the engine's `rollout` from block `start_layer` on."
+    return rollout([fuse_heads(A, fusion) for A in attns], num_prefix_tokens, start_layer)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #08bc02ac
 _ABNAR = 'Abnar & Zuidema, Quantifying Attention Flow in Transformers, ACL 2020'
@@ -98,16 +72,10 @@ def attn_rollout(
     return _grid_map(bb, attention_rollout(attns, fusion, bb.num_prefix_tokens, start_layer), x)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #ab86c62e
-def additive_rollout(mats:list, num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    """Chefer et al.'s rollout `[B, T - prefix]` of per-block `[B,T,T]` matrices: `R = I`, then `R += M @ R` from block
-    `start_layer` on; the CLS row."""
-    R = torch.eye(mats[0].shape[-1], device=mats[0].device, dtype=mats[0].dtype).expand_as(mats[0])
-    for M in mats[start_layer:]: R = R + M @ R
-    return R[:, 0, num_prefix_tokens:]
-
 def gae_rollout(attns:list, grads:list, num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    "GAE `[B, T - prefix]`: `additive_rollout` of `mean_h((∇A ∘ A)^+)` per block."
-    return additive_rollout([(G*A).clamp(min=0).mean(1) for A, G in zip(attns, grads)], num_prefix_tokens, start_layer)
+    "GAE `[B, T - prefix]`: the additive rollout (no row normalisation) of `mean_h((∇A ∘ A)^+)` per block."
+    mats = [(G*A).clamp(min=0).mean(1) for A, G in zip(attns, grads)]
+    return rollout(mats, num_prefix_tokens, start_layer, row_normalize=False)
 
 @register('gae', family='attention', kinds=('vit',), passes='1 forward + 1 backward', reference=_GAE)
 def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
@@ -126,20 +94,14 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
                   ) -> tuple:
     """`(F, g, t)`: the token features `[B,T,C]` output by `layer`, the gradient of each image's target logit w.r.t.
     them, and the targets."""
-    mod, state = bb.module(layer), {}
-    def keep(m, i, o): state['F'] = o; return o.clone()
-    h = mod.register_forward_hook(keep)
-    try:
-        with torch.enable_grad(): logits = bb.model(x)
-    finally: h.remove()
-    Fs, T = state.get('F'), bb.num_prefix_tokens + bb.grid[0]*bb.grid[1]
-    if not isinstance(Fs, torch.Tensor) or Fs.ndim != 3 or Fs.shape[1] != T:
-        raise ValueError(
-            f"layer {layer!r} does not output token features [B, {T}, C]; got {getattr(Fs, 'shape', type(Fs).__name__)}"
-        )
-    t = resolve_targets(target, logits.detach())
-    g, = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), Fs)
-    return Fs.detach(), g, t
+    T = bb.num_prefix_tokens + bb.grid[0]*bb.grid[1]
+    try: (Fs,), (g,), t, _ = point_grads(bb.model, x, target, [bb.module(layer)])
+    except ValueError as e:
+        if 'not a tensor' not in str(e): raise
+        raise ValueError(f"layer {layer!r} does not output token features [B, {T}, C] ({e})") from None
+    if Fs.ndim != 3 or Fs.shape[1] != T:
+        raise ValueError(f"layer {layer!r} does not output token features [B, {T}, C]; got {tuple(Fs.shape)}")
+    return Fs, g, t
 
 @register(
     'vit_gradcam',

@@ -6,9 +6,9 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from ..core import check_images, resolve_targets, resize_to
+from ..core import check_images, resize_to
 from .registry import register
-from ..models.backbone import backbone
+from ._engine import cnn_backbone, point_grads
 
 # %% auto #0
 __all__ = ['CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 'gradcampp_weights', 'xgradcam_weights', 'cam_map', 'cam']
@@ -19,18 +19,10 @@ def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backb
                    layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
                   ) -> tuple:
     """`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the
-    targets."""
-    bb = backbone(model); x = check_images(x)
-    if bb.kind != 'cnn': raise ValueError(f"class activation maps need a CNN stage, got a {bb.kind}")
-    state = {}
-    def keep(m, i, o): state['A'] = o; return o.clone()
-    h = bb.module(layer).register_forward_hook(keep)
-    try:
-        with torch.enable_grad(): logits = bb.model(x)
-    finally: h.remove()
-    t = resolve_targets(target, logits.detach())
-    g, = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), state['A'])
-    return state['A'].detach(), g, t
+    targets (one forward and one backward pass, `point_grads`)."""
+    bb = cnn_backbone(model, 'class activation maps'); x = check_images(x)
+    (A,), (g,), t, _ = point_grads(bb.model, x, target, [bb.module(layer)])
+    return A, g, t
 
 # %% ../../nbs/10_methods/20_cam.ipynb #9239a99d
 def _sum_hw(z): return z.sum((2, 3), keepdim=True)

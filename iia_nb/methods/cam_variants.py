@@ -7,30 +7,17 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, resolve_targets, resize_to, normalize
+from ..core import check_images, check_int, resolve_targets, resize_to, normalize
 from .registry import register
-from ..models.backbone import backbone
-from ..models.hooks import replace_output
-from ..models.backbone import Backbone
+from ._engine import cnn_backbone, point_grads, chunked
+from ..models.hooks import hooks, replace_output
 
 # %% auto #0
-__all__ = ['SCORES', 'RESCALED', 'cnn_backbone', 'check_batch_size', 'stage_forward', 'logits_above', 'evaluate_rows',
-           'bias_points', 'fullgrad_decompose', 'fullgrad', 'ablation_weights', 'ablationcam', 'scorecam',
-           'deeplift_contributions', 'liftcam', 'spatial_masks', 'reciprocam']
+__all__ = ['SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias_points', 'fullgrad_decompose', 'fullgrad',
+           'ablation_weights', 'ablationcam', 'scorecam', 'deeplift_contributions', 'liftcam', 'spatial_masks',
+           'reciprocam']
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #adbb2758
-def cnn_backbone(model) -> 'Backbone':
-    "The `Backbone` of `model`, which must be a CNN."
-    bb = backbone(model)
-    if bb.kind != 'cnn': raise ValueError(f"this method needs a CNN stage, got a {bb.kind} ({type(bb.model).__name__})")
-    return bb
-
-def check_batch_size(batch_size) -> int:
-    "`batch_size` as a positive int, else a clear error."
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    return batch_size
-
 def stage_forward(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
                   target=None, # None (predicted class), an int, or B ints
                   layer=-1, # the stage: an index (-1 = L) or a stage name
@@ -38,10 +25,8 @@ def stage_forward(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbo
     """`(A, logits, t)` from one forward pass without gradients: the stage's activation `[B,C,h,w]`, the logits, the
     targets."""
     bb = cnn_backbone(model); x = check_images(x)
-    state = {}
-    def keep(o): state['A'] = o; return o.clone()   # downstream in-place ops see the copy
-    with replace_output(bb.stage(layer), keep), torch.no_grad(): logits = bb.model(x)
-    return state['A'], logits, resolve_targets(target, logits)
+    (A,), _, t, logits = point_grads(bb.model, x, target, [bb.stage(layer)], grads=False)
+    return A, logits, t
 
 def logits_above(model:nn.Module, layer, # model or Backbone; the stage whose output is replaced
                  v:torch.Tensor, # replacement activations [N,C,h,w], any N
@@ -51,11 +36,6 @@ def logits_above(model:nn.Module, layer, # model or Backbone; the stage whose ou
     bb = cnn_backbone(model)
     if bb.index(layer) == len(bb.stages) - 1: return bb.head(v)
     with replace_output(bb.stage(layer), lambda o: v): return bb.model(probe[:1])
-
-def evaluate_rows(fn, n:int, batch_size:int) -> torch.Tensor:
-    "`fn(rows)` for `rows` = 0..n-1 in chunks of at most `batch_size`, concatenated."
-    out = [fn(torch.arange(s, min(s + batch_size, n))) for s in range(0, n, batch_size)]
-    return torch.cat(out)
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #11d52c3f
 def _effective_bias(m:nn.Module) -> torch.Tensor|None:
@@ -90,15 +70,11 @@ def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or B
     bb = cnn_backbone(model); x = check_images(x)
     saved = []
     def keep(z, b): saved.append((z, b)); return z.clone()
-    hooks = []
-    for m, b, where in bias_points(bb.model):
-        if where == 'output': hooks.append(m.register_forward_hook(lambda m, i, o, b=b: keep(o, b)))
-        else: hooks.append(m.register_forward_pre_hook(lambda m, args, b=b: (keep(args[0], b),) + tuple(args[1:])))
-    try:
-        with torch.enable_grad():
-            xg = x.detach().requires_grad_(); logits = bb.model(xg)
-    finally:
-        for h in hooks: h.remove()
+    specs = [(m, lambda m, i, o, b=b: keep(o, b)) if where == 'output' else
+             (m, lambda m, args, b=b: (keep(args[0], b),) + tuple(args[1:]), 'pre')
+             for m, b, where in bias_points(bb.model)]
+    with hooks(*specs), torch.enable_grad():
+        xg = x.detach().requires_grad_(); logits = bb.model(xg)
     t = resolve_targets(target, logits.detach())
     grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [xg] + [z for z, _ in saved], allow_unused=True)
     parts = [torch.zeros_like(z) if g is None else g*b.view(1, -1, *[1]*(z.ndim - 2)).to(g)
@@ -152,7 +128,7 @@ def ablation_weights(
         b, c = rows // C, rows % C
         v = A[b]; v[torch.arange(len(rows)), c] = 0   # A[b] is a copy
         return logits_above(model, layer, v, x).gather(1, t[b][:, None])[:, 0]
-    with torch.no_grad(): yc = evaluate_rows(ablated, B*C, check_batch_size(batch_size)).view(B, C)
+    with torch.no_grad(): yc = chunked(ablated, B*C, check_int('batch_size', batch_size)).view(B, C)
     return (y[:, None] - yc)/y[:, None]
 
 @register(
@@ -174,7 +150,7 @@ def ablationcam(
     batch_size: int = 128,  # ablated copies per pass through the layers above the stage
 ) -> torch.Tensor:
     "Ablation-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
-    x = check_images(x); check_batch_size(batch_size)
+    x = check_images(x); check_int('batch_size', batch_size)
     A, logits, t = stage_forward(model, x, target, layer)
     w = ablation_weights(model, x, A, logits.gather(1, t[:, None])[:, 0], t, layer, batch_size)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
@@ -208,7 +184,7 @@ def scorecam(
 ) -> torch.Tensor:
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x)
-    check_batch_size(batch_size)
+    check_int('batch_size', batch_size)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     bb = cnn_backbone(model)
     A, _, t = stage_forward(bb, x, target, layer)
@@ -217,7 +193,7 @@ def scorecam(
         b, c = rows // C, rows % C
         H = normalize(resize_to(A[b, c], x))
         return _target_score(bb.model(x[b]*H[:, None]), t[b], score)
-    with torch.no_grad(): w = evaluate_rows(masked, B*C, batch_size).view(B, C).softmax(1)
+    with torch.no_grad(): w = chunked(masked, B*C, batch_size).view(B, C).softmax(1)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #caf23714
@@ -255,19 +231,15 @@ def deeplift_contributions(
                             _local_slope(m, z[:B]))
         return torch.cat([out[:B].detach() + slope*(z[:B] - z[:B].detach()), out[B:]])
     mods = [m for m in bb.model.modules() if isinstance(m, RESCALED)]
-    hooks = [m.register_forward_pre_hook(pre) for m in mods] + [m.register_forward_hook(post) for m in mods]
     def arm(v): armed[0] = True; return v
-    try:
-        with torch.enable_grad():
-            Ax = A.detach().clone().requires_grad_()
-            v = torch.cat([Ax, ref])
-            if armed[0]: logits = bb.head(v)
-            else:
-                with replace_output(bb.stage(layer), lambda o: arm(v)): logits = bb.model(x[:1])
-            yt = logits.gather(1, t.repeat(2)[:, None])[:, 0]
-            g, = torch.autograd.grad(yt[:B].sum(), Ax)
-    finally:
-        for h in hooks: h.remove()
+    with hooks(*[(m, pre, 'pre') for m in mods], *[(m, post) for m in mods]), torch.enable_grad():
+        Ax = A.detach().clone().requires_grad_()
+        v = torch.cat([Ax, ref])
+        if armed[0]: logits = bb.head(v)
+        else:
+            with replace_output(bb.stage(layer), lambda o: arm(v)): logits = bb.model(x[:1])
+        yt = logits.gather(1, t.repeat(2)[:, None])[:, 0]
+        g, = torch.autograd.grad(yt[:B].sum(), Ax)
     return (g*(A - ref)).detach(), (yt[:B] - yt[B:]).detach()
 
 @register(
@@ -321,7 +293,7 @@ def reciprocam(
 ) -> torch.Tensor:
     "Recipro-CAM `[B,H,W]` in [0, 1] (min-max per image on the stage grid), resized bilinearly to the input."
     x = check_images(x)
-    check_batch_size(batch_size)
+    check_int('batch_size', batch_size)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     if not isinstance(gaussian, bool): raise ValueError(f"gaussian must be True or False, got {gaussian!r}")
     A, _, t = stage_forward(model, x, target, layer)
@@ -330,5 +302,5 @@ def reciprocam(
     def masked(rows):
         b, k = rows // (h*w), rows % (h*w)
         return _target_score(logits_above(model, layer, A[b]*masks[k][:, None], x), t[b], score)
-    with torch.no_grad(): S = evaluate_rows(masked, B*h*w, batch_size).view(B, h, w)
+    with torch.no_grad(): S = chunked(masked, B*h*w, batch_size).view(B, h, w)
     return resize_to(normalize(S), x)

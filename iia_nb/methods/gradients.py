@@ -7,31 +7,13 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn as nn
-from ..core import check_images, model_targets, postprocess
+from ..core import check_images, check_int, model_targets, postprocess
 from .registry import register
-from ._engine import input_reference
+from ._engine import input_grads, input_reference
 
 # %% auto #0
-__all__ = ['input_grads', 'noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients', 'guided_ig',
-           'gaussian_matrix', 'blur_batch', 'blur_integrated_gradients', 'blur_ig']
-
-# %% ../../nbs/10_methods/22_gradients.ipynb #04993a49
-def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input rows [N,C,H,W]
-                t:torch.Tensor, # target class of each row [N]
-                batch_size:int=64, # most rows in one forward/backward
-               ) -> torch.Tensor:
-    "`∂ model(v)[i, t[i]] / ∂ v[i]` for every row, `[N,C,H,W]`, in chunks of `batch_size` rows."
-    grads = torch.empty_like(v)
-    for s in range(0, len(v), batch_size):
-        with torch.enable_grad():
-            vs = v[s:s + batch_size].detach().requires_grad_()
-            score = model(vs).gather(1, t[s:s + batch_size, None]).sum()
-            grads[s:s + batch_size] = torch.autograd.grad(score, vs)[0]
-    return grads
-
-def _check_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-        raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
+__all__ = ['noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients', 'guided_ig', 'gaussian_matrix',
+           'blur_batch', 'blur_integrated_gradients', 'blur_ig']
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #b0d60f68
 def noise_draws(x:torch.Tensor, n:int, seed:int=0) -> torch.Tensor:
@@ -49,7 +31,7 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
                      batch_size:int=64, # most rows (noisy copies) in one forward/backward
                     ) -> torch.Tensor:
     "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n` noisy copies of each image."
-    x = check_images(x); _check_int('n', n); _check_int('batch_size', batch_size)
+    x = check_images(x); check_int('n', n); check_int('batch_size', batch_size)
     if not noise_level >= 0: raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
     t, B = model_targets(model, x, target), len(x)
     sigma = noise_level*(x.flatten(1).amax(1) - x.flatten(1).amin(1))
@@ -108,7 +90,7 @@ def guided_integrated_gradients(
 ) -> torch.Tensor:
     """Guided IG attributions `[B,3,H,W]`: the Riemann sum of the gradient along the adaptive path from the reference
     to `x`."""
-    x = check_images(x); _check_int('steps', steps); _check_int('batch_size', batch_size)
+    x = check_images(x); check_int('steps', steps); check_int('batch_size', batch_size)
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
     if not 0 <= max_dist <= 1: raise ValueError(f"max_dist must lie in [0, 1], got {max_dist!r}")
     t = model_targets(model, x, target)
@@ -174,7 +156,7 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
                               batch_size:int=64, # most rows (path points) in one forward/backward
                              ) -> torch.Tensor:
     "Blur IG attributions `[B,3,H,W]`: the Riemann sum along the path of Gaussian blurs from `max_sigma` to the image."
-    x = check_images(x); _check_int('steps', steps); _check_int('batch_size', batch_size)
+    x = check_images(x); check_int('steps', steps); check_int('batch_size', batch_size)
     if not max_sigma > 0: raise ValueError(f"max_sigma must be > 0, got {max_sigma!r}")
     if not grad_step > 0: raise ValueError(f"grad_step must be > 0, got {grad_step!r}")
     t, B = model_targets(model, x, target), len(x)

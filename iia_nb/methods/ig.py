@@ -10,7 +10,7 @@ from ..core import check_images, postprocess
 from .registry import register
 from ..models.backbone import backbone
 from ..models.hooks import interpolants, expand
-from ._engine import input_reference, path_points
+from ._engine import input_grads, input_reference, path_points
 
 # %% auto #0
 __all__ = ['integrated_gradients', 'ig']
@@ -29,12 +29,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
     r = input_reference(x, baseline, model)
     a, w = (z.to(x.device) for z in path_points(n, rule))
     v_all, t_all, w_all = interpolants(x, r, a), expand(t, n), w.repeat(len(x))
-    grads = torch.empty_like(v_all)
-    for s in range(0, len(v_all), batch_size):
-        with torch.enable_grad():
-            v = v_all[s:s + batch_size].detach().requires_grad_()
-            score = model(v).gather(1, t_all[s:s + batch_size, None]).sum()
-            grads[s:s + batch_size] = torch.autograd.grad(score, v)[0]
+    grads = input_grads(model, v_all, t_all, batch_size)
     integral = (grads*w_all.view(-1, 1, 1, 1)).view(len(x), n, *x.shape[1:]).sum(1)
     return (x - r)*integral
 

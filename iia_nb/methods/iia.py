@@ -10,12 +10,12 @@ import torch
 import torch.nn as nn
 from ..core import check_images, postprocess, resize_to
 from .registry import register
-from ._engine import path_points
+from ._engine import path_points, rollout
 from ..models.hooks import expand, interpolants, channel_min, replace_output, grad_from_here
 from ..models.backbone import backbone
 
 # %% auto #0
-__all__ = ['INTEGRANDS', 'PRESETS', 'resolve_points', 'rollout', 'gradient_rollout', 'iia', 'iia_released']
+__all__ = ['INTEGRANDS', 'PRESETS', 'resolve_points', 'gradient_rollout', 'iia', 'iia_released']
 
 # %% ../../nbs/10_methods/11_iia.ipynb #7a07bfae
 INTEGRANDS = ('act_grad', 'grad', 'gr')
@@ -62,16 +62,6 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
     return acc/(n**(inp + len(layers)))
 
 # %% ../../nbs/10_methods/11_iia.ipynb #f9a65946
-def rollout(mats:list, num_prefix_tokens:int=1) -> torch.Tensor:
-    """Roll non-negative per-block token mixing matrices `[R, T, T]` to the input: add I, row-normalise, multiply
-    (later blocks on the left); CLS row without the prefix."""
-    roll = None
-    for a in mats:
-        a = a + torch.eye(a.shape[-1], device=a.device, dtype=a.dtype)
-        a = a/a.sum(-1, keepdim=True)
-        roll = a if roll is None else a @ roll
-    return roll[:, 0, num_prefix_tokens:]
-
 def gradient_rollout(attns:list, grads:list, num_prefix_tokens:int=1) -> torch.Tensor:
     "Gradient Rollout `[R, T - prefix]` from per-block attentions and their gradients (each `[R, heads, T, T]`)."
     return rollout([(A*G).clamp(min=0).mean(1) for A, G in zip(attns, grads)], num_prefix_tokens)

@@ -10,7 +10,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_images, resolve_targets
 from .registry import register
-from .attention import _TATTR, _check_start, _grid_map, additive_rollout, vit_backbone
+from .attention import _TATTR, _check_start, _grid_map
+from ._engine import rollout, vit_backbone
+from ..models.backbone import first_norm
+from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['safe_div', 'relprop_linear', 'relprop_matmul', 'relprop_add', 'input_of', 'lrp_trace', 'tattr']
@@ -56,7 +59,7 @@ def _block_parts(bb, b) -> SimpleNamespace:
             raise NotImplementedError(
                 "tattr: expected torchvision EncoderBlock self-attention (batch first, packed in_proj)"
             )
-        return SimpleNamespace(norm1=b.ln_1, qkv=(a.in_proj_weight, a.in_proj_bias), heads=a.num_heads,
+        return SimpleNamespace(norm1=getattr(b, first_norm(b)), qkv=(a.in_proj_weight, a.in_proj_bias), heads=a.num_heads,
                                scale=(a.embed_dim // a.num_heads)**-0.5, proj=_lin(a.out_proj), ls1=I,
                                norm2=b.ln_2, fc1=_lin(b.mlp[0]), act=b.mlp[1], fc2=_lin(b.mlp[3]), ls2=I)
     at, mlp = getattr(b, 'attn', None), getattr(b, 'mlp', None)
@@ -69,7 +72,7 @@ def _block_parts(bb, b) -> SimpleNamespace:
         )
     ls = lambda m: (lambda z: z*m.gamma) if hasattr(m, 'gamma') else I
     return SimpleNamespace(
-        norm1=b.norm1,
+        norm1=getattr(b, first_norm(b)),
         qkv=_lin(at.qkv),
         heads=at.num_heads,
         scale=at.scale,
@@ -135,11 +138,9 @@ def input_of(model:nn.Module, module:nn.Module, x:torch.Tensor) -> torch.Tensor:
     "The first positional input of `module` when `model` runs on `x` (detached); the forward pass stops there."
     got = []
     def stop(m, args): got.append(args[0].detach()); raise _Reached
-    h = module.register_forward_pre_hook(stop)
     try:
-        with torch.no_grad(): model(x)
+        with hooks((module, stop, 'pre')), torch.no_grad(): model(x)
     except _Reached: pass
-    finally: h.remove()
     if not got: raise RuntimeError(f"{type(module).__name__} was not called by the model's forward pass")
     return got[0]
 
@@ -178,9 +179,9 @@ def tattr(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; 
           target=None, # None (predicted class), an int, or B ints
           start_layer:int=0, # first block rolled (Chefer et al.'s evaluations use 1)
          ) -> torch.Tensor:
-    """Transformer Attribution maps `[B,H,W]` (non-negative): `additive_rollout` of `mean_h((∇A ∘ R_A)^+)`, resized
+    """Transformer Attribution maps `[B,H,W]` (non-negative): the additive `rollout` of `mean_h((∇A ∘ R_A)^+)`, resized
     bilinearly."""
     bb = vit_backbone(model, 'tattr'); _check_start(bb, start_layer)            # before the passes
     x = check_images(x); tr = lrp_trace(bb, x, target)
     mats = [(G*R).clamp(min=0).mean(1) for G, R in zip(tr.grads, tr.rel_attn)]
-    return _grid_map(bb, additive_rollout(mats, bb.num_prefix_tokens, start_layer), x)
+    return _grid_map(bb, rollout(mats, bb.num_prefix_tokens, start_layer, row_normalize=False), x)

@@ -8,9 +8,9 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, model_targets
+from ..core import check_images, check_int, model_targets
 from .registry import register
-from ._engine import input_reference
+from ._engine import chunked, input_reference
 
 # %% auto #0
 __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
@@ -19,7 +19,7 @@ __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
 def mask_draws(n:int, s:int=7, p:float=0.5, seed:int=0, size=(224, 224), device=None) -> tuple:
     """The random part of `n` RISE masks: binary grids `[n,1,s,s]` (1 with probability `p`) and shifts `[n]`, `[n]` in
     [0, cell)."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be an int >= 1, got {n!r}")
+    check_int('n', n)
     if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= min(size):
         raise ValueError(f"s must be an int in [1, {min(size)}], got {s!r}")
     if not 0 < p < 1: raise ValueError(f"p must lie in (0, 1), got {p!r}")
@@ -46,8 +46,7 @@ def rise_masks(n:int, size=(224, 224), s:int=7, p:float=0.5, seed:int=0, device=
 # %% ../../nbs/10_methods/23_rise.ipynb #53ebc2b9
 def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:int) -> torch.Tensor:
     "Softmax probability of class `t[i]` for each row of `rows`, `[N]`, in chunks of `batch_size` rows."
-    return torch.cat([model(rows[k:k + batch_size]).softmax(-1).gather(1, t[k:k + batch_size, None])[:, 0]
-                      for k in range(0, len(rows), batch_size)])
+    return chunked(lambda r: model(rows[r]).softmax(-1).gather(1, t[r, None])[:, 0], len(rows), batch_size)
 
 @register('rise', family='perturbation', kinds=('cnn', 'vit'), passes='n forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')
@@ -62,8 +61,7 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
         ) -> torch.Tensor:
     "RISE saliency `[B,H,W]`: `Σ_i P(y | r + M_i∘(x - r)) M_i / (N p)`, non-negative, at the input's resolution."
     x = check_images(x)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    check_int('batch_size', batch_size)
     B, H, W = len(x), *x.shape[-2:]
     grid, dy, dx = mask_draws(n, s, p, seed, (H, W), x.device)
     with torch.no_grad():

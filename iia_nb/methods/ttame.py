@@ -14,7 +14,7 @@ from .registry import register
 from ..data.images import data_config, transform_for
 from ..models.hooks import capture
 from ..models.zoo import CHECKPOINTS, load_checkpoint, load_model, save_checkpoint
-from ..models.backbone import backbone
+from ..models.backbone import backbone, first_norm
 from tqdm.auto import tqdm
 from ..models.train import bench_data, dihedral
 from ..data.datasets import ImageNetVal
@@ -26,14 +26,6 @@ __all__ = ['LAMBDAS', 'TTAME_BENCH_RECIPE', 'IMAGENET_TAPS', 'TTAME_IMAGENET_REC
            'train_ttame_bench', 'imagenet_batches', 'train_ttame_imagenet']
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #40e59ad3
-def _first_norm(block:nn.Module) -> str:
-    "Name of a ViT block's first LayerNorm: timm `norm1`, torchvision `ln_1`."
-    for n in ('norm1', 'ln_1'):
-        if isinstance(getattr(block, n, None), nn.Module): return n
-    raise ValueError(
-        f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}; pass module names as layers"
-    )
-
 def ttame_taps(
     model: nn.Module,  # a classifier or its Backbone
     layers=None,  # indices/stage names (CNN: stage outputs; ViT: blocks' first LayerNorm), module names; None: last 3
@@ -48,7 +40,7 @@ def ttame_taps(
             bb.module(l); names.append(l)                       # any module: bb.module raises a clear error if unknown
         else:
             i = bb.index(l)
-            names.append(bb.stage_names[i] if bb.kind == 'cnn' else f'{bb.stage_names[i]}.{_first_norm(bb.blocks[i])}')
+            names.append(bb.stage_names[i] if bb.kind == 'cnn' else f'{bb.stage_names[i]}.{first_norm(bb.blocks[i])}')
     if len(set(names)) != len(names): raise ValueError(f"layers name the same module twice: {names}")
     return names
 

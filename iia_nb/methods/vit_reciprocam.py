@@ -6,10 +6,13 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from ..core import check_images, resolve_targets, normalize
+from ..core import check_images, check_int, resolve_targets, normalize
 from .registry import register
 from .cam_variants import spatial_masks
-from .attention import _RECIPRO, _grid_map, vit_backbone
+from .attention import _RECIPRO, _grid_map
+from ._engine import chunked, vit_backbone
+from ..models.backbone import first_norm
+from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['KERNELS', 'reciprocal_masks', 'vit_reciprocam']
@@ -29,8 +32,6 @@ def reciprocal_masks(grid:tuple, # patch grid (gh, gw)
     N = gh*gw
     patch = spatial_masks(gh, gw, gaussian=kernel == 'gaussian').reshape(N, N).to(device)   # Recipro-CAM's masks
     return torch.cat([torch.full((N, num_prefix_tokens), float(keep_cls), device=device), patch], 1)
-
-def _norm1(bb, b): return b.ln_1 if bb.is_torchvision else b.norm1
 
 def _after_norm1(bb, b, z, skip):
     "The rest of block `b` from its first LayerNorm's output `z`, with `skip` on the residual path."
@@ -63,25 +64,20 @@ def vit_reciprocam(
     bb = vit_backbone(model, 'vit_reciprocam'); x = check_images(x)
     if mask_skip not in (False, True, 'ln'):
         raise ValueError(f"mask_skip must be False, True or 'ln', got {mask_skip!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_int('batch_size', batch_size)
     i = bb.index(block); b = bb.blocks[i]
     M = reciprocal_masks(bb.grid, bb.num_prefix_tokens, kernel, keep_cls, x.device).to(x.dtype)
     kept = {}
-    h = _norm1(bb, b).register_forward_hook(lambda m, args, o: kept.update(u=args[0], z=o))
-    try:
-        with torch.no_grad(): logits = bb.model(x)
-    finally: h.remove()
+    with hooks((getattr(b, first_norm(b)), lambda m, args, o: kept.update(u=args[0], z=o))), torch.no_grad():
+        logits = bb.model(x)
     t = resolve_targets(target, logits)
     N, B = len(M), len(x)
-    scores = torch.empty(B*N, device=x.device, dtype=x.dtype)
-    with torch.no_grad():
-        for s in range(0, B*N, batch_size):
-            rows = torch.arange(s, min(s + batch_size, B*N), device=x.device)
-            img, m = rows // N, M[rows % N][..., None]
-            z = kept['z'][img]*m
-            skip = {False: kept['u'][img], True: kept['u'][img]*m, 'ln': z}[mask_skip]
-            tok = _after_norm1(bb, b, z, skip)
-            for later in bb.blocks[i + 1:]: tok = later(tok)
-            scores[rows] = bb.head(tok).softmax(-1).gather(1, t[img][:, None])[:, 0]
+    def score(rows):
+        img, m = rows // N, M[rows % N][..., None]
+        z = kept['z'][img]*m
+        skip = {False: kept['u'][img], True: kept['u'][img]*m, 'ln': z}[mask_skip]
+        tok = _after_norm1(bb, b, z, skip)
+        for later in bb.blocks[i + 1:]: tok = later(tok)
+        return bb.head(tok).softmax(-1).gather(1, t[img][:, None])[:, 0]
+    with torch.no_grad(): scores = chunked(score, B*N, batch_size)
     return _grid_map(bb, normalize(scores.view(B, N)), x)

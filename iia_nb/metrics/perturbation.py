@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn as nn
 from ..core import check_images, model_targets
-from ..methods._engine import gaussian_blur
+from ..methods._engine import chunked, gaussian_blur
 
 # %% auto #0
 __all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'model_device', 'check_maps', 'chunked_logits', 'class_score', 'explained_targets',
@@ -37,8 +37,7 @@ def check_maps(maps:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
 def chunked_logits(model:nn.Module, build, # build(start, stop) -> input rows [stop-start,3,H,W]
                    n:int, batch_size:int=64) -> torch.Tensor:
     "Logits `[n,K]` of the `n` rows that `build` makes, `batch_size` rows per forward pass."
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    return torch.cat([model(build(s, min(s + batch_size, n))).float() for s in range(0, n, batch_size)])
+    return chunked(lambda r: model(build(int(r[0]), int(r[-1]) + 1)).float(), n, batch_size)
 
 SCORES = ('correct', 'prob', 'logit')
 

@@ -10,19 +10,17 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import model_targets
 from .zoo import class_indices
+from .hooks import hooks
 
 # %% auto #0
-__all__ = ['ExplicitAttention', 'Backbone', 'backbone']
+__all__ = ['ExplicitAttention', 'Backbone', 'backbone', 'first_norm']
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #2cf9c425
 def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
     "Outputs of the named submodules for input `x` (cloned, so in-place ops later in the forward cannot alter them)."
     mods, out = dict(model.named_modules()), {}
-    hooks = [mods[n].register_forward_hook(lambda m, i, o, n=n: out.__setitem__(n, o.detach().clone())) for n in names]
-    try:
-        with torch.no_grad(): model(x)
-    finally:
-        for h in hooks: h.remove()
+    specs = [(mods[n], lambda m, i, o, n=n: out.__setitem__(n, o.detach().clone())) for n in names]
+    with hooks(*specs), torch.no_grad(): model(x)
     return out
 
 def _dummy(model:nn.Module, size:int|None=None) -> torch.Tensor:
@@ -36,11 +34,8 @@ def _timm_stages(model:nn.Module) -> list:
     names = [f['module'] for f in model.feature_info]
     mods = dict(model.named_modules())
     seen = {}
-    hooks = [m.register_forward_hook(lambda m, i, o, n=n: seen.setdefault(n, o)) for n, m in mods.items() if n]
-    try:
-        with torch.no_grad(): final = model.forward_features(_dummy(model))
-    finally:
-        for h in hooks: h.remove()
+    specs = [(m, lambda m, i, o, n=n: seen.setdefault(n, o)) for n, m in mods.items() if n]
+    with hooks(*specs), torch.no_grad(): final = model.forward_features(_dummy(model))
     producers = [n for n, o in seen.items() if o is final]
     if not producers:
         raise ValueError(f"cannot find the module that produces {type(model).__name__}.forward_features' output")
@@ -213,16 +208,10 @@ class Backbone:
 
     def attentions(self, x:torch.Tensor) -> list:
         "Attention probabilities of every block for images `x`: a list of `[B, heads, T, T]`."
+        out = {}
         with self.explicit_attention():
-            out = {}
-            hooks = [
-                p.register_forward_hook(lambda m, i, o, k=k: out.__setitem__(k, o.detach()))
-                for k, p in enumerate(self.attention_points)
-            ]
-            try:
-                with torch.no_grad(): self.model(x)
-            finally:
-                for h in hooks: h.remove()
+            specs = [(p, lambda m, i, o, k=k: out.__setitem__(k, o.detach())) for k, p in enumerate(self.attention_points)]
+            with hooks(*specs), torch.no_grad(): self.model(x)
         return [out[k] for k in range(len(self.blocks))]
 
     def __repr__(self):
@@ -244,3 +233,9 @@ def backbone(model) -> Backbone:
         raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
     if model not in _BACKBONES: _BACKBONES[model] = Backbone(model)
     return _BACKBONES[model]
+
+def first_norm(block:nn.Module) -> str:
+    "Name of a ViT block's first LayerNorm: timm `norm1`, torchvision `ln_1`."
+    for n in ('norm1', 'ln_1'):
+        if isinstance(getattr(block, n, None), nn.Module): return n
+    raise ValueError(f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}")

@@ -9,8 +9,8 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'replace_output', 'replace_input', 'capture',
-           'grad_from_here']
+__all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'hooks', 'replace_output', 'replace_input',
+           'capture', 'grad_from_here']
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #626b9064
 def expand(t:torch.Tensor, n:int) -> torch.Tensor:
@@ -38,26 +38,30 @@ def channel_min(u:torch.Tensor) -> torch.Tensor:
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #f96ab340
 @contextlib.contextmanager
+def hooks(*specs):
+    """While open, each `(module, fn)` is a forward hook `fn(module, args, output)`, and each `(module, fn, 'pre')` a
+    forward pre-hook `fn(module, args)`; all are removed on exit, also when the forward fails."""
+    handles = []
+    try:
+        for module, fn, *pre in specs:
+            handles.append(module.register_forward_pre_hook(fn) if pre == ['pre'] else module.register_forward_hook(fn))
+        yield handles
+    finally:
+        for h in handles: h.remove()
+
 def replace_output(module:nn.Module, fn):
     "While open, `module`'s output is replaced by `fn(output)`."
-    h = module.register_forward_hook(lambda m, i, o: fn(o))
-    try: yield module
-    finally: h.remove()
+    return hooks((module, lambda m, i, o: fn(o)))
 
-@contextlib.contextmanager
 def replace_input(module:nn.Module, fn):
     "While open, `module`'s (first positional) input is replaced by `fn(input)`."
-    h = module.register_forward_pre_hook(lambda m, args: (fn(args[0]),) + tuple(args[1:]))
-    try: yield module
-    finally: h.remove()
+    return hooks((module, lambda m, args: (fn(args[0]),) + tuple(args[1:]), 'pre'))
 
 @contextlib.contextmanager
 def capture(module:nn.Module, detach:bool=True):
     "While open, every output of `module` is appended to the yielded list (detached unless `detach=False`)."
     out = []
-    h = module.register_forward_hook(lambda m, i, o: out.append(o.detach() if detach else o))
-    try: yield out
-    finally: h.remove()
+    with hooks((module, lambda m, i, o: out.append(o.detach() if detach else o))): yield out
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #6ecb6d29
 def grad_from_here(v:torch.Tensor) -> torch.Tensor:

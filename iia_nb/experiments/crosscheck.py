@@ -25,7 +25,9 @@ def _ends(model:nn.Module) -> tuple:
     own = [m for m in model.modules() if any(True for _ in m.parameters(recurse=False))]
     if not own: raise ValueError("the model has no parameterised module to count passes at")
     started, finished = [], []
-    specs = [(m, lambda m, i: started.append(m), 'pre') for m in own] + [(m, lambda m, i, o: finished.append(m)) for m in own]
+    specs = [(m, lambda m, i: started.append(m), 'pre') for m in own] + [
+        (m, lambda m, i, o: finished.append(m)) for m in own
+    ]
     p = next(model.parameters())
     with hooks(*specs), torch.no_grad():
         model(torch.zeros(1, 3, *data_config(model)['size'], device=p.device, dtype=p.dtype))

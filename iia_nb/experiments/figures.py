@@ -8,67 +8,23 @@ import io, time
 from pathlib import Path
 import torch
 from ..methods.registry import explain
-from ..core import normalize
 from ..viz import overlay, _as_hwc
+from ..methods.registry import display_of, label_of
 import matplotlib.pyplot as plt
 from PIL import Image
 
 # %% auto #0
-__all__ = ['PAPER_NAMES', 'ABS_DISPLAY', 'display_map', 'figure_grid', 'save_png', 'explain_methods']
-
-# %% ../../nbs/50_experiments/53_figures.ipynb #bb5dcb58
-PAPER_NAMES = {
-    'gradcam': 'Grad-CAM',
-    'gradcam++': 'Grad-CAM++',
-    'xgradcam': 'XGrad-CAM',
-    'layercam': 'LayerCAM',
-    'liftcam': 'LIFT-CAM',
-    'ablationcam': 'Ablation-CAM',
-    'scorecam': 'Score-CAM',
-    'fullgrad': 'FullGrad',
-    'reciprocam': 'Recipro-CAM',
-    'ig': 'IG',
-    'guided_ig': 'GIG',
-    'blur_ig': 'BlurIG',
-    'smoothgrad': 'SmoothGrad',
-    'rise': 'RISE',
-    'iia2': 'IIA2',
-    'iia3': 'IIA3',
-    'dix1': 'DIX1',
-    'dix2': 'DIX2',
-    'dix3': 'DIX3',
-    'ttame': 'T-TAME',
-    'tattr': 'T-Attr',
-    'gae': 'GAE',
-    'rollout': 'Rollout',
-    'vit_gradcam': 'ViT Grad-CAM',
-    'vit_reciprocam': 'ViT-ReciproCAM',
-}
-ABS_DISPLAY = ('ig', 'guided_ig', 'blur_ig', 'smoothgrad')  # signed per-pixel maps: shown as |map|
-
-def display_map(maps, how:str='minmax', q:float=0.99) -> torch.Tensor:
-    """Maps `[B,H,W]` scaled to [0,1] for display: 'minmax' (`normalize`) or 'abs' (|map| over its `q`-quantile,
-    clipped)."""
-    maps = torch.as_tensor(maps).detach().float().cpu()
-    if maps.ndim != 3: raise ValueError(f"expected maps [B,H,W], got {tuple(maps.shape)}")
-    if how == 'minmax': return normalize(maps)
-    if how == 'abs':
-        if not 0 < q <= 1: raise ValueError(f"q must lie in (0, 1], got {q}")
-        a = maps.abs()
-        hi = torch.quantile(a.reshape(a.shape[0], -1), q, dim=1)
-        hi = torch.where(hi > 0, hi, a.reshape(a.shape[0], -1).amax(1)).clamp_min(1e-12)
-        return (a/hi[:, None, None]).clamp(0, 1)
-    raise ValueError(f"how must be 'minmax' or 'abs', got {how!r}")
+__all__ = ['figure_grid', 'save_png', 'explain_methods']
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #9e2ecf07
 def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W,3] images, values in [0,1] or uint8
                 maps_by_method:dict, # {method: maps [B,H,W]}, one column each, in this order
-                titles:dict|None=None, # column titles {method: title}; default `PAPER_NAMES`, else the method name
+                titles:dict|None=None, # column titles {method: title}; default: the registered labels
                 row_labels=None, # B strings, written above the rows
                 masks=None, # B masks [H,W] or [k,H,W] to outline (white) on the image column
-                display:dict|None=None, # {method: 'abs'|'minmax'}; default 'abs' for `ABS_DISPLAY`, else 'minmax'
+                display:dict|None=None, # {method: 'positive'|'abs'|'signed'}; default: the registered displays
                 size:float=1.1, # side of one panel, inches
-                alpha:float=0.5, cmap:str='jet', # overlay opacity and colour map
+                alpha:float=0.5, cmap:str|None=None, # overlay opacity and colour map (default: `overlay`'s)
                 path=None, # save the figure here as PNG
                 dpi:int=80, # resolution of the saved PNG
                 colours:int|None=256, # palette size of the saved PNG (None: full RGB)
@@ -83,15 +39,14 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
     if row_labels is not None and len(row_labels) != B:
         raise ValueError(f"got {len(row_labels)} row labels for {B} images")
     if masks is not None and len(masks) != B: raise ValueError(f"got {len(masks)} masks for {B} images")
-    how = {k: (display or {}).get(k, 'abs' if k in ABS_DISPLAY else 'minmax') for k in names}
-    shown = {k: display_map(maps_by_method[k], how[k]) for k in names}
-    titles = {**PAPER_NAMES, **(titles or {})}
+    how = {k: (display or {}).get(k, display_of(k)) for k in names}
+    titles = {k: (titles or {}).get(k, label_of(k)) for k in names}
     head, gap = 0.2, 0.03                                    # inches: column-title strip, space between panels
     lab = 0.2 if row_labels is not None else gap
     W, H = (len(names) + 1)*size + len(names)*gap, head + B*(lab + size)
     fig = plt.figure(figsize=(W, H), dpi=dpi)
     for j in range(len(names) + 1):
-        fig.text((j*(size + gap) + size/2)/W, 1 - head/2/H, 'image' if j == 0 else titles.get(names[j-1], names[j-1]),
+        fig.text((j*(size + gap) + size/2)/W, 1 - head/2/H, 'image' if j == 0 else titles[names[j-1]],
                  fontsize=8, ha='center', va='center')
     for i in range(B):
         top = H - head - i*(lab + size)
@@ -100,7 +55,10 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
         img = _as_hwc(images[i])
         for j in range(len(names) + 1):
             ax = fig.add_axes([j*(size + gap)/W, (top - lab - size)/H, size/W, size/H])
-            if j: overlay(img, shown[names[j-1]][i], ax=ax, alpha=alpha, cmap=cmap); continue
+            if j:
+                k = names[j - 1]
+                overlay(img, maps_by_method[k][i], ax=ax, display=how[k], alpha=alpha, cmap=cmap)
+                continue
             ax.imshow(img); ax.set_axis_off()
             if masks is not None:
                 mk = torch.as_tensor(masks[i]).float()

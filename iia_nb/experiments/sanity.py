@@ -22,10 +22,10 @@ import matplotlib.pyplot as plt
 from ..models.hooks import hooks
 
 # %% auto #0
-__all__ = ['GRANULARITIES', 'METRICS', 'SCALES', 'ORDERS', 'CNN_METHODS', 'VIT_METHODS', 'Layer', 'parameter_layers',
-           'reinitialize', 'randomized', 'scale_maps', 'map_similarity', 't_interval', 'edge_map', 'Randomization',
-           'summarize', 'cascading_randomization', 'independent_randomization', 'plot_randomization', 'plot_maps',
-           'methods_for', 'data_randomization', 'plot_data_randomization']
+__all__ = ['GRANULARITIES', 'SIMILARITIES', 'SCALES', 'ORDERS', 'SANITY_METHODS', 'Layer', 'parameter_layers', 'reinitialize',
+           'randomized', 'scale_maps', 'map_similarity', 't_interval', 'edge_map', 'Randomization', 'summarize',
+           'cascading_randomization', 'independent_randomization', 'plot_randomization', 'plot_maps', 'methods_for',
+           'data_randomization', 'plot_data_randomization']
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #9a6124a5
 _NORMS = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
@@ -131,7 +131,7 @@ class _Randomizer:
                 reinitialize(self.mods[n], self.seeds[n])
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #ca380b9d
-METRICS = ('spearman_abs', 'spearman', 'ssim', 'hog')
+SIMILARITIES = ('spearman_abs', 'spearman', 'ssim', 'hog')
 SCALES = ('abs', 'minmax')
 
 def scale_maps(maps:torch.Tensor, scale:str='abs') -> torch.Tensor:
@@ -152,15 +152,15 @@ def _hog(img:np.ndarray) -> np.ndarray:
     return hog(img, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(3, 3), feature_vector=True)
 
 def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (raw, as the methods return them)
-                   metrics=METRICS, # any of 'spearman_abs', 'spearman', 'ssim', 'hog'
+                   metrics=SIMILARITIES, # any of 'spearman_abs', 'spearman', 'ssim', 'hog'
                    scale:str='abs', # how SSIM and HOG scale the maps to [0,1]: 'abs' or 'minmax'
                   ) -> dict:
     "`{metric: array [B]}`: the similarity of each pair of maps."
     if original.shape != other.shape or original.ndim != 3:
         raise ValueError(f"expected two batches of maps [B,H,W] of one shape, "
                          f"got {tuple(original.shape)} and {tuple(other.shape)}")
-    bad = [m for m in metrics if m not in METRICS]
-    if bad: raise ValueError(f"unknown metric(s) {bad}; choose from {METRICS}")
+    bad = [m for m in metrics if m not in SIMILARITIES]
+    if bad: raise ValueError(f"unknown metric(s) {bad}; choose from {SIMILARITIES}")
     a, b = original.detach().float().cpu().numpy(), other.detach().float().cpu().numpy()
     sa, sb = scale_maps(original.detach().cpu(), scale).numpy(), scale_maps(other.detach().cpu(), scale).numpy()
     out = {}
@@ -298,7 +298,7 @@ def cascading_randomization(
     granularity: str = 'layer',  # 'layer' or 'stage' (see `parameter_layers`)
     layers=None,  # explicit `Layer`s / module names (bottom up) instead of `granularity`
     seed: int = 0,  # seeds the re-initialisation and every method's own randomness
-    metrics=METRICS,
+    metrics=SIMILARITIES,
     scale: str = 'abs',  # see `map_similarity`
     retarget: bool = False,  # True: explain each randomized model's own prediction (the released code)
     **options,  # passed to the methods that take them (e.g. n=4)
@@ -318,7 +318,7 @@ def independent_randomization(
     granularity: str = 'layer',
     layers=None,
     seed: int = 0,
-    metrics=METRICS,
+    metrics=SIMILARITIES,
     scale: str = 'abs',
     retarget: bool = False,
     **options
@@ -384,8 +384,7 @@ def plot_maps(
     return fig
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #d7bdfb53
-CNN_METHODS = ('iia2', 'iia3', 'dix2', 'dix3', 'ig', 'gradcam')
-VIT_METHODS = ('iia2', 'iia3', 'dix3', 'ig')
+SANITY_METHODS = dict(cnn=('iia2', 'iia3', 'dix2', 'dix3', 'ig', 'gradcam'), vit=('iia2', 'iia3', 'dix3', 'ig'))
 
 def methods_for(model:nn.Module, names=None, control:bool=True) -> dict:
     """`{label: method}`: the registered `names` (default: all registered) that support `model`'s kind, plus the edge
@@ -404,7 +403,7 @@ def data_randomization(
     method,  # as in `cascading_randomization`
     target=None,  # None: the true-label model's prediction; an int or B ints
     seed: int = 0,
-    metrics=METRICS,
+    metrics=SIMILARITIES,
     scale: str = 'abs',
     retarget: bool = False,  # True: each model explains its own prediction
     **options

@@ -57,7 +57,15 @@ def _check_start(bb, start_layer):
     if not isinstance(start_layer, int) or not 0 <= start_layer < n:
         raise ValueError(f"start_layer must be an int in [0, {n}), got {start_layer!r}")
 
-@register('rollout', family='attention', kinds=('vit',), passes='1 forward', reference=_ABNAR, needs_grad=False)
+@register(
+    'rollout',
+    label='Rollout',
+    family='attention',
+    kinds=('vit',),
+    passes='1 forward',
+    reference=_ABNAR,
+    needs_grad=False,
+)
 def attn_rollout(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
@@ -77,7 +85,7 @@ def gae_rollout(attns:list, grads:list, num_prefix_tokens:int=1, start_layer:int
     mats = [(G*A).clamp(min=0).mean(1) for A, G in zip(attns, grads)]
     return rollout(mats, num_prefix_tokens, start_layer, row_normalize=False)
 
-@register('gae', family='attention', kinds=('vit',), passes='1 forward + 1 backward', reference=_GAE)
+@register('gae', label='GAE', family='attention', kinds=('vit',), passes='1 forward + 1 backward', reference=_GAE)
 def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
         target=None, # None (predicted class), an int, or B ints
         start_layer:int=0, # first block rolled
@@ -104,7 +112,7 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
     return Fs, g, t
 
 @register(
-    'vit_gradcam',
+    'vit_gradcam', label='ViT Grad-CAM',
     family='cam',
     kinds=('vit',),
     passes='1 forward + 1 backward',

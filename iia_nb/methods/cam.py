@@ -11,7 +11,8 @@ from .registry import register
 from ._engine import cnn_backbone, point_grads
 
 # %% auto #0
-__all__ = ['CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 'gradcampp_weights', 'xgradcam_weights', 'cam_map', 'cam']
+__all__ = ['CAM_LABELS', 'CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 'gradcampp_weights', 'xgradcam_weights',
+           'cam_map', 'cam']
 
 # %% ../../nbs/10_methods/20_cam.ipynb #d40e6f2e
 def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
@@ -48,6 +49,7 @@ def cam_map(A:torch.Tensor, g:torch.Tensor, kind:str='gradcam') -> torch.Tensor:
     return (ws[kind](A, g)*A).sum(1).relu()
 
 # %% ../../nbs/10_methods/20_cam.ipynb #55258329
+CAM_LABELS = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++', 'xgradcam': 'XGrad-CAM', 'layercam': 'LayerCAM'}
 CAM_REFERENCES = {
     'gradcam': (
         'Selvaraju et al., Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization, ICCV 2017'
@@ -76,4 +78,5 @@ def _registered(kind):
     return fn
 
 for _k, _ref in CAM_REFERENCES.items():
-    register(_k, family='cam', kinds=('cnn',), passes='1 forward + 1 backward', reference=_ref)(_registered(_k))
+    register(_k, family='cam', kinds=('cnn',), passes='1 forward + 1 backward', reference=_ref, label=CAM_LABELS[_k])(
+        _registered(_k))

@@ -13,7 +13,7 @@ from ._engine import cnn_backbone, point_grads, chunked
 from ..models.hooks import hooks, replace_output
 
 # %% auto #0
-__all__ = ['SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias_points', 'fullgrad_decompose', 'fullgrad',
+__all__ = ['SCORECAM_SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias_points', 'fullgrad_decompose', 'fullgrad',
            'ablation_weights', 'ablationcam', 'scorecam', 'deeplift_contributions', 'liftcam', 'spatial_masks',
            'reciprocam']
 
@@ -89,7 +89,7 @@ def _minmax_channels(z:torch.Tensor, scale:str) -> torch.Tensor:
     return normalize(z)
 
 @register(
-    'fullgrad',
+    'fullgrad', label='FullGrad',
     family='cam',
     kinds=('cnn',),
     passes='1 forward + 1 backward',
@@ -132,7 +132,7 @@ def ablation_weights(
     return (y[:, None] - yc)/y[:, None]
 
 @register(
-    'ablationcam',
+    'ablationcam', label='Ablation-CAM',
     family='cam',
     kinds=('cnn',),
     passes='1 forward + C passes above the stage',
@@ -156,15 +156,15 @@ def ablationcam(
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #696a9461
-SCORES = ('prob', 'logit')
+SCORECAM_SCORES = ('prob', 'logit')
 
 def _target_score(logits, t, score):
-    if score not in SCORES: raise ValueError(f"score must be one of {SCORES}, got {score!r}")
+    if score not in SCORECAM_SCORES: raise ValueError(f"score must be one of {SCORECAM_SCORES}, got {score!r}")
     s = logits.softmax(-1) if score == 'prob' else logits
     return s.gather(1, t[:, None])[:, 0]
 
 @register(
-    'scorecam',
+    'scorecam', label='Score-CAM',
     family='cam',
     kinds=('cnn',),
     passes='1 + C forward passes',
@@ -243,7 +243,7 @@ def deeplift_contributions(
     return (g*(A - ref)).detach(), (yt[:B] - yt[B:]).detach()
 
 @register(
-    'liftcam',
+    'liftcam', label='LIFT-CAM',
     family='cam',
     kinds=('cnn',),
     passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
@@ -272,7 +272,7 @@ def spatial_masks(h:int, w:int, gaussian:bool=False) -> torch.Tensor:
     return masks[:, 0]
 
 @register(
-    'reciprocam',
+    'reciprocam', label='Recipro-CAM',
     family='cam',
     kinds=('cnn',),
     passes='1 forward + h*w passes above the stage',

@@ -42,6 +42,8 @@ _REF = 'Barkan et al., Deep Integrated Explanations, CIKM 2023 (and the DIX thes
 for _name, _kw in DIX_PRESETS.items():
     register(
         _name,
+        label=_name.upper().replace('_', '-'),
+        display='signed',
         family='dix',
         kinds=('cnn',) if _kw.get('phi') == 'grad' else ('cnn', 'vit'),
         passes=f"{len(_kw['layers'])} x (n forward + n backward above the layer)",

@@ -44,11 +44,26 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
         total += (g*g if squared else g).sum(1)
     return total/n
 
-@register('smoothgrad', family='gradient', kinds=('cnn', 'vit'), passes='n forward + n backward',
-          reference='Smilkov et al., SmoothGrad: removing noise by adding noise, ICML workshop 2017')
-def smoothgrad(model:nn.Module, x:torch.Tensor, target=None, n:int=25, noise_level:float=0.15, squared:bool=False,
-               times_input:bool=False, # multiply the averaged gradient by the input
-               seed:int=0, batch_size:int=64) -> torch.Tensor:
+@register(
+    'smoothgrad',
+    label='SmoothGrad',
+    display='abs',
+    family='gradient',
+    kinds=('cnn', 'vit'),
+    passes='n forward + n backward',
+    reference='Smilkov et al., SmoothGrad: removing noise by adding noise, ICML workshop 2017',
+)
+def smoothgrad(
+    model: nn.Module,
+    x: torch.Tensor,
+    target=None,
+    n: int = 25,
+    noise_level: float = 0.15,
+    squared: bool = False,
+    times_input: bool = False,  # multiply the averaged gradient by the input
+    seed: int = 0,
+    batch_size: int = 64,
+) -> torch.Tensor:
     "SmoothGrad map `[B,H,W]`: the channel mean of `smooth_gradients` (times `x` if `times_input`), raw."
     att = smooth_gradients(model, x, target, n, noise_level, squared, seed, batch_size)
     return postprocess(att*x if times_input else att, x, reduce='mean')
@@ -104,7 +119,7 @@ def guided_integrated_gradients(
     return att.view_as(x).to(x.dtype)
 
 @register(
-    'guided_ig',
+    'guided_ig', label='GIG', display='abs',
     family='path',
     kinds=('cnn', 'vit'),
     passes='steps forward + steps backward',
@@ -172,10 +187,25 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
         att -= (dsig[k:k + m].view(1, m, 1, 1, 1)*dv*g).sum(1)
     return att
 
-@register('blur_ig', family='path', kinds=('cnn', 'vit'), passes='steps forward + steps backward',
-          reference='Xu et al., Attribution in Scale and Space, CVPR 2020')
-def blur_ig(model:nn.Module, x:torch.Tensor, target=None, max_sigma:float=50., steps:int=100, grad_step:float=0.01,
-            sqrt:bool=False, batch_size:int=64) -> torch.Tensor:
+@register(
+    'blur_ig',
+    label='BlurIG',
+    display='abs',
+    family='path',
+    kinds=('cnn', 'vit'),
+    passes='steps forward + steps backward',
+    reference='Xu et al., Attribution in Scale and Space, CVPR 2020',
+)
+def blur_ig(
+    model: nn.Module,
+    x: torch.Tensor,
+    target=None,
+    max_sigma: float = 50.0,
+    steps: int = 100,
+    grad_step: float = 0.01,
+    sqrt: bool = False,
+    batch_size: int = 64,
+) -> torch.Tensor:
     "Blur IG map `[B,H,W]`: the channel mean of `blur_integrated_gradients`, raw (signed)."
     return postprocess(
         blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean'

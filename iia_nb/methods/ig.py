@@ -35,7 +35,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
 
 # %% ../../nbs/10_methods/10_ig.ipynb #5faaf32b
 @register(
-    'ig',
+    'ig', label='IG', display='abs',
     family='path',
     kinds=('cnn', 'vit'),
     passes='n forward + n backward',

@@ -15,7 +15,7 @@ from ..models.hooks import expand, interpolants, channel_min, replace_output, gr
 from ..models.backbone import backbone
 
 # %% auto #0
-__all__ = ['INTEGRANDS', 'PRESETS', 'resolve_points', 'gradient_rollout', 'iia', 'iia_released']
+__all__ = ['INTEGRANDS', 'PRESETS', 'IIA_LABELS', 'resolve_points', 'gradient_rollout', 'iia', 'iia_released']
 
 # %% ../../nbs/10_methods/11_iia.ipynb #7a07bfae
 INTEGRANDS = ('act_grad', 'grad', 'gr')
@@ -125,12 +125,15 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
 
 # %% ../../nbs/10_methods/11_iia.ipynb #423dedeb
 PRESETS = dict(iia2=(0, -1), iia3=(0, -2, -1), iia_img=(0,), iia_act=(-1,), iia2_l1=(0, -2))
+IIA_LABELS = dict(iia2='IIA2', iia3='IIA3', iia_img='IMG', iia_act='ACT', iia2_l1='IIA2(L-1)')
 _REF = 'Barkan et al., Visual Explanations via Iterated Integrated Attributions, ICCV 2023'
 
 for _name, _pts in PRESETS.items():
     _m = len(_pts)
     register(
         _name,
+        label=IIA_LABELS[_name],
+        display='signed',
         family='iia',
         kinds=('cnn', 'vit'),
         passes=f'CNN: n forward to L, n^{_m} through the head (+backward); ViT: n^{_m} forward+backward',
@@ -155,7 +158,7 @@ def _cnn_released(bb, x, t, n, batch_size):
     return acc
 
 @register(
-    'iia_released',
+    'iia_released', label='IIA (released code)', display='signed',
     family='iia',
     kinds=('cnn', 'vit'),
     passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',

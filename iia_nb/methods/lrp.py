@@ -59,9 +59,19 @@ def _block_parts(bb, b) -> SimpleNamespace:
             raise NotImplementedError(
                 "tattr: expected torchvision EncoderBlock self-attention (batch first, packed in_proj)"
             )
-        return SimpleNamespace(norm1=getattr(b, first_norm(b)), qkv=(a.in_proj_weight, a.in_proj_bias), heads=a.num_heads,
-                               scale=(a.embed_dim // a.num_heads)**-0.5, proj=_lin(a.out_proj), ls1=I,
-                               norm2=b.ln_2, fc1=_lin(b.mlp[0]), act=b.mlp[1], fc2=_lin(b.mlp[3]), ls2=I)
+        return SimpleNamespace(
+            norm1=getattr(b, first_norm(b)),
+            qkv=(a.in_proj_weight, a.in_proj_bias),
+            heads=a.num_heads,
+            scale=(a.embed_dim // a.num_heads) ** -0.5,
+            proj=_lin(a.out_proj),
+            ls1=I,
+            norm2=b.ln_2,
+            fc1=_lin(b.mlp[0]),
+            act=b.mlp[1],
+            fc2=_lin(b.mlp[3]),
+            ls2=I,
+        )
     at, mlp = getattr(b, 'attn', None), getattr(b, 'mlp', None)
     ok = (type(b).__name__ == 'Block' and type(at).__name__ == 'Attention' and getattr(at, 'gate', None) is None
           and all(isinstance(getattr(at, n, I), nn.Identity) for n in ('q_norm', 'k_norm', 'norm'))
@@ -174,11 +184,20 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
     return SimpleNamespace(attns=[s.A for s in steps], grads=list(grads), rel_attn=rel_attn, rel_in=rel_in,
                            rel_out=rel_out, logits=logits.detach(), t=t, bb=bb)
 
-@register('tattr', family='attention', kinds=('vit',), passes='1 forward + 1 backward + 1 LRP pass', reference=_TATTR)
-def tattr(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-          target=None, # None (predicted class), an int, or B ints
-          start_layer:int=0, # first block rolled (Chefer et al.'s evaluations use 1)
-         ) -> torch.Tensor:
+@register(
+    'tattr',
+    label='T-Attr',
+    family='attention',
+    kinds=('vit',),
+    passes='1 forward + 1 backward + 1 LRP pass',
+    reference=_TATTR,
+)
+def tattr(
+    model: nn.Module,
+    x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
+    target=None,  # None (predicted class), an int, or B ints
+    start_layer: int = 0,  # first block rolled (Chefer et al.'s evaluations use 1)
+) -> torch.Tensor:
     """Transformer Attribution maps `[B,H,W]` (non-negative): the additive `rollout` of `mean_h((∇A ∘ R_A)^+)`, resized
     bilinearly."""
     bb = vit_backbone(model, 'tattr'); _check_start(bb, start_layer)            # before the passes

@@ -12,8 +12,7 @@ from ..core import check_images
 from ..models.backbone import backbone
 
 # %% auto #0
-__all__ = ['DISPLAYS', 'METHODS', 'Method', 'register', 'methods', 'method_info', 'evaluating', 'check_options', 'model_images',
-           'explain']
+__all__ = ['DISPLAYS', 'METHODS', 'Method', 'register', 'methods', 'label_of', 'display_of', 'method_info', 'explain']
 
 # %% ../../nbs/10_methods/00_registry.ipynb #c74c7ef5
 DISPLAYS = ('abs', 'signed', 'positive')
@@ -61,6 +60,14 @@ def methods(kind:str|None=None, family:str|None=None) -> dict:
         k: m for k, m in METHODS.items() if (kind is None or kind in m.kinds) and (family is None or m.family == family)
     }
 
+def label_of(name:str) -> str:
+    "The name of method `name` in the papers' tables and figures (`name` itself when it is not registered)."
+    return METHODS[name].label if name in METHODS else name
+
+def display_of(name:str) -> str:
+    "How maps of method `name` are shown: 'abs', 'signed' or 'positive' (the default for unregistered names)."
+    return METHODS[name].display if name in METHODS else 'positive'
+
 def method_info(name:str) -> Method:
     "The registered method `name`, with close matches in the error when there is none."
     if name not in METHODS:
@@ -70,7 +77,7 @@ def method_info(name:str) -> Method:
     return METHODS[name]
 
 # %% ../../nbs/10_methods/00_registry.ipynb #246e8f33
-class evaluating:
+class _evaluating:
     "Context manager: `model` in eval mode inside, every module's train/eval mode restored on exit."
     def __init__(self, model:nn.Module): self.model = model
     def __enter__(self):
@@ -79,14 +86,14 @@ class evaluating:
     def __exit__(self, *exc):
         for m, mode in self.modes: m.train(mode)
 
-def check_options(info:Method, options:dict):
+def _check_options(info:Method, options:dict):
     "A clear error for options `info`'s method does not have."
     unknown = [k for k in options if k not in info.defaults]
     if unknown:
         raise TypeError(f"method {info.name!r} has no option {', '.join(map(repr, unknown))}; its options: "
                         + (', '.join(f'{k}={v!r}' for k, v in info.defaults.items()) or 'none'))
 
-def model_images(bb, x:torch.Tensor) -> torch.Tensor:
+def _model_images(bb, x:torch.Tensor) -> torch.Tensor:
     "Images checked (shape, finite) and converted to the model's floating dtype."
     x = check_images(x)
     bad = (~torch.isfinite(x.flatten(1))).any(1)
@@ -104,9 +111,9 @@ def explain(model, # an `nn.Module` (timm or torchvision classifier) or its `Bac
     info, bb = method_info(method), backbone(model)
     if bb.kind not in info.kinds:
         raise ValueError(f"method {method!r} supports {'/'.join(info.kinds)} models, not a {bb.kind}")
-    check_options(info, options)
-    x = model_images(bb, x)
-    with evaluating(bb.model):
+    _check_options(info, options)
+    x = _model_images(bb, x)
+    with _evaluating(bb.model):
         t = bb.targets(x, target)
         maps = info.fn(bb.model, x, t, **options)
     if maps.shape != (x.shape[0], *x.shape[-2:]):

@@ -48,7 +48,7 @@ def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:
     "Softmax probability of class `t[i]` for each row of `rows`, `[N]`, in chunks of `batch_size` rows."
     return chunked(lambda r: model(rows[r]).softmax(-1).gather(1, t[r, None])[:, 0], len(rows), batch_size)
 
-@register('rise', family='perturbation', kinds=('cnn', 'vit'), passes='n forward', needs_grad=False,
+@register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')
 def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
          target=None, # None (predicted class), an int, or B ints

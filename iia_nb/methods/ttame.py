@@ -333,7 +333,7 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
     return att
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #babf58cf
-@register('ttame', family='trained', kinds=('cnn', 'vit'), passes='1 forward', needs_grad=False,
+@register('ttame', label='T-TAME', family='trained', kinds=('cnn', 'vit'), passes='1 forward', needs_grad=False,
           reference='Ntrougkas, Gkalelis & Mezaris, T-TAME: Trainable Attention Mechanism for Explaining Convolutional '
                     'Networks and Vision Transformers, IEEE Access 2024')
 def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it

@@ -42,7 +42,7 @@ def _after_norm1(bb, b, z, skip):
     return y + b.drop_path2(b.ls2(b.mlp(b.norm2(y))))
 
 @register(
-    'vit_reciprocam',
+    'vit_reciprocam', label='ViT-ReciproCAM',
     family='perturbation',
     kinds=('vit',),
     needs_grad=False,

@@ -210,7 +210,9 @@ class Backbone:
         "Attention probabilities of every block for images `x`: a list of `[B, heads, T, T]`."
         out = {}
         with self.explicit_attention():
-            specs = [(p, lambda m, i, o, k=k: out.__setitem__(k, o.detach())) for k, p in enumerate(self.attention_points)]
+            specs = [
+                (p, lambda m, i, o, k=k: out.__setitem__(k, o.detach())) for k, p in enumerate(self.attention_points)
+            ]
             with hooks(*specs), torch.no_grad(): self.model(x)
         return [out[k] for k in range(len(self.blocks))]
 

@@ -57,15 +57,8 @@ def _check_start(bb, start_layer):
     if not isinstance(start_layer, int) or not 0 <= start_layer < n:
         raise ValueError(f"start_layer must be an int in [0, {n}), got {start_layer!r}")
 
-@register(
-    'rollout',
-    label='Rollout',
-    family='attention',
-    kinds=('vit',),
-    passes='1 forward',
-    reference=_ABNAR,
-    needs_grad=False,
-)
+@register('rollout', label='Rollout', family='attention', kinds=('vit',), passes='1 forward', reference=_ABNAR,
+          needs_grad=False)
 def attn_rollout(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it

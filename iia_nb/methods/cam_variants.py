@@ -88,13 +88,8 @@ def _minmax_channels(z:torch.Tensor, scale:str) -> torch.Tensor:
     if scale == 'channel': return normalize(z.flatten(0, 1)).view_as(z)
     return normalize(z)
 
-@register(
-    'fullgrad', label='FullGrad',
-    family='cam',
-    kinds=('cnn',),
-    passes='1 forward + 1 backward',
-    reference='Srinivas & Fleuret, Full-Gradient Representation for Neural Network Visualization, NeurIPS 2019',
-)
+@register('fullgrad', label='FullGrad', family='cam', kinds=('cnn',), passes='1 forward + 1 backward',
+          reference='Srinivas & Fleuret, Full-Gradient Representation for Neural Network Visualization, NeurIPS 2019')
 def fullgrad(
     model: nn.Module,
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
@@ -131,24 +126,15 @@ def ablation_weights(
     with torch.no_grad(): yc = chunked(ablated, B*C, check_int('batch_size', batch_size)).view(B, C)
     return (y[:, None] - yc)/y[:, None]
 
-@register(
-    'ablationcam', label='Ablation-CAM',
-    family='cam',
-    kinds=('cnn',),
-    passes='1 forward + C passes above the stage',
-    needs_grad=False,
-    reference=(
-        'Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free'
-        ' Localization, WACV 2020'
-    ),
-)
-def ablationcam(
-    model: nn.Module,
-    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
-    layer=-1,  # the stage: an index (-1 = L) or a stage name
-    batch_size: int = 128,  # ablated copies per pass through the layers above the stage
-) -> torch.Tensor:
+_ABLATION = ('Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free '
+             'Localization, WACV 2020')
+
+@register('ablationcam', label='Ablation-CAM', family='cam', kinds=('cnn',), needs_grad=False, reference=_ABLATION,
+          passes='1 forward + C passes above the stage')
+def ablationcam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+                target=None, layer=-1, # None (predicted class), an int, or B ints; the stage (index or name)
+                batch_size:int=128, # ablated copies per pass through the layers above the stage
+               ) -> torch.Tensor:
     "Ablation-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x); check_int('batch_size', batch_size)
     A, logits, t = stage_forward(model, x, target, layer)
@@ -163,25 +149,15 @@ def _target_score(logits, t, score):
     s = logits.softmax(-1) if score == 'prob' else logits
     return s.gather(1, t[:, None])[:, 0]
 
-@register(
-    'scorecam', label='Score-CAM',
-    family='cam',
-    kinds=('cnn',),
-    passes='1 + C forward passes',
-    needs_grad=False,
-    reference=(
-        'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural Networks, CVPR Workshops'
-        ' 2020'
-    ),
-)
-def scorecam(
-    model: nn.Module,
-    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
-    layer=-1,  # the stage: an index (-1 = L) or a stage name
-    batch_size: int = 64,  # masked images per forward pass
-    score: str = 'prob',  # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
-) -> torch.Tensor:
+_SCORECAM = 'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural Networks, CVPRW 2020'
+
+@register('scorecam', label='Score-CAM', family='cam', kinds=('cnn',), passes='1 + C forward passes', needs_grad=False,
+          reference=_SCORECAM)
+def scorecam(model:nn.Module, x:torch.Tensor, target=None, # model (eval mode) or Backbone; images; target(s)
+             layer=-1, # the stage: an index (-1 = L) or a stage name
+             batch_size:int=64, # masked images per forward pass
+             score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
+            ) -> torch.Tensor:
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x)
     check_int('batch_size', batch_size)
@@ -242,13 +218,9 @@ def deeplift_contributions(
         g, = torch.autograd.grad(yt[:B].sum(), Ax)
     return (g*(A - ref)).detach(), (yt[:B] - yt[B:]).detach()
 
-@register(
-    'liftcam', label='LIFT-CAM',
-    family='cam',
-    kinds=('cnn',),
-    passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
-    reference='Jung & Oh, Towards Better Explanations of Class Activation Mapping (LIFT-CAM), ICCV 2021',
-)
+@register('liftcam', label='LIFT-CAM', family='cam', kinds=('cnn',),
+          passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
+          reference='Jung & Oh, Towards Better Explanations of Class Activation Mapping (LIFT-CAM), ICCV 2021')
 def liftcam(
     model: nn.Module,
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it

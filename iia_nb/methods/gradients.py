@@ -44,15 +44,9 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
         total += (g*g if squared else g).sum(1)
     return total/n
 
-@register(
-    'smoothgrad',
-    label='SmoothGrad',
-    display='abs',
-    family='gradient',
-    kinds=('cnn', 'vit'),
-    passes='n forward + n backward',
-    reference='Smilkov et al., SmoothGrad: removing noise by adding noise, ICML workshop 2017',
-)
+@register('smoothgrad', label='SmoothGrad', display='abs', family='gradient', kinds=('cnn', 'vit'),
+          passes='n forward + n backward',
+          reference='Smilkov et al., SmoothGrad: removing noise by adding noise, ICML workshop 2017')
 def smoothgrad(
     model: nn.Module,
     x: torch.Tensor,
@@ -125,16 +119,8 @@ def guided_integrated_gradients(
     passes='steps forward + steps backward',
     reference='Kapishnikov et al., Guided Integrated Gradients: an Adaptive Path Method for Removing Noise, CVPR 2021',
 )
-def guided_ig(
-    model: nn.Module,
-    x: torch.Tensor,
-    target=None,
-    steps: int = 200,
-    fraction: float = 0.25,
-    max_dist: float = 0.02,
-    baseline='zero',
-    batch_size: int = 64,
-) -> torch.Tensor:
+def guided_ig(model:nn.Module, x:torch.Tensor, target=None, steps:int=200, fraction:float=0.25, max_dist:float=0.02,
+              baseline='zero', batch_size:int=64) -> torch.Tensor:
     "Guided IG map `[B,H,W]`: the channel mean of `guided_integrated_gradients`, raw (signed)."
     return postprocess(
         guided_integrated_gradients(model, x, target, steps, fraction, max_dist, baseline, batch_size), x, reduce='mean'
@@ -187,25 +173,10 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
         att -= (dsig[k:k + m].view(1, m, 1, 1, 1)*dv*g).sum(1)
     return att
 
-@register(
-    'blur_ig',
-    label='BlurIG',
-    display='abs',
-    family='path',
-    kinds=('cnn', 'vit'),
-    passes='steps forward + steps backward',
-    reference='Xu et al., Attribution in Scale and Space, CVPR 2020',
-)
-def blur_ig(
-    model: nn.Module,
-    x: torch.Tensor,
-    target=None,
-    max_sigma: float = 50.0,
-    steps: int = 100,
-    grad_step: float = 0.01,
-    sqrt: bool = False,
-    batch_size: int = 64,
-) -> torch.Tensor:
+@register('blur_ig', label='BlurIG', display='abs', family='path', kinds=('cnn', 'vit'),
+          passes='steps forward + steps backward', reference='Xu et al., Attribution in Scale and Space, CVPR 2020')
+def blur_ig(model:nn.Module, x:torch.Tensor, target=None, max_sigma:float=50.0, steps:int=100, grad_step:float=0.01,
+            sqrt:bool=False, batch_size:int=64) -> torch.Tensor:
     "Blur IG map `[B,H,W]`: the channel mean of `blur_integrated_gradients`, raw (signed)."
     return postprocess(
         blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean'

@@ -34,21 +34,9 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
     return (x - r)*integral
 
 # %% ../../nbs/10_methods/10_ig.ipynb #5faaf32b
-@register(
-    'ig', label='IG', display='abs',
-    family='path',
-    kinds=('cnn', 'vit'),
-    passes='n forward + n backward',
-    reference='Sundararajan et al., Axiomatic Attribution for Deep Networks, ICML 2017',
-)
-def ig(
-    model: nn.Module,
-    x: torch.Tensor,
-    target=None,
-    n: int = 10,
-    rule: str = 'right',
-    baseline='zero',
-    batch_size: int = 64,
-) -> torch.Tensor:
+@register('ig', label='IG', display='abs', family='path', kinds=('cnn', 'vit'), passes='n forward + n backward',
+          reference='Sundararajan et al., Axiomatic Attribution for Deep Networks, ICML 2017')
+def ig(model:nn.Module, x:torch.Tensor, target=None, n:int=10, rule:str='right', baseline='zero',
+       batch_size:int=64) -> torch.Tensor:
     "Integrated Gradients map `[B,H,W]`: the channel mean of `integrated_gradients`, raw (signed)."
     return postprocess(integrated_gradients(model, x, target, n, rule, baseline, batch_size), x, reduce='mean')

@@ -157,16 +157,10 @@ def _cnn_released(bb, x, t, n, batch_size):
         acc.index_add_(0, img[s:s + batch_size], contrib)
     return acc
 
-@register(
-    'iia_released', label='IIA (released code)', display='signed',
-    family='iia',
-    kinds=('cnn', 'vit'),
-    passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
-    reference=_REF + ' (authors\' released code)',
-)
-def iia_released(
-    model: nn.Module, x: torch.Tensor, target=None, n: int | None = None, batch_size: int = 256
-) -> torch.Tensor:
+@register('iia_released', label='IIA (released code)', display='signed', family='iia', kinds=('cnn', 'vit'),
+          passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
+          reference=_REF + ' (authors\' released code)')
+def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int | None=None, batch_size:int=256) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
     bb = backbone(model); x = check_images(x)
     t = bb.targets(x, target)

@@ -184,14 +184,8 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
     return SimpleNamespace(attns=[s.A for s in steps], grads=list(grads), rel_attn=rel_attn, rel_in=rel_in,
                            rel_out=rel_out, logits=logits.detach(), t=t, bb=bb)
 
-@register(
-    'tattr',
-    label='T-Attr',
-    family='attention',
-    kinds=('vit',),
-    passes='1 forward + 1 backward + 1 LRP pass',
-    reference=_TATTR,
-)
+@register('tattr', label='T-Attr', family='attention', kinds=('vit',), passes='1 forward + 1 backward + 1 LRP pass',
+          reference=_TATTR)
 def tattr(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it

@@ -360,6 +360,14 @@ TTAME_BENCH_RECIPE = dict(
     n_train=4000, epochs=1, lr=1e-3, batch_size=16, optimizer='sgd', momentum=0.9, wd=5e-4, seed=1
 )
 
+def _train_and_save(att, data, recipe:dict, name:str, save:bool, **kw) -> tuple:
+    "Train `att` on `data` with `recipe`; save it as `ttame_{name}.pt` when `save`; `(att, history)`."
+    r = recipe
+    hist = train_ttame(att, data, r['epochs'], r['lr'], r['batch_size'], r['momentum'], r['wd'], seed=r['seed'], **kw)
+    meta = dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__))
+    if save: save_ttame(att, name, meta)
+    return att, hist
+
 def train_ttame_bench(name:str, # 'bench_cnn' or 'bench_vit'
                       recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
     """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
@@ -368,15 +376,8 @@ def train_ttame_bench(name:str, # 'bench_cnn' or 'bench_vit'
         raise ValueError(f"name must be 'bench_cnn' or 'bench_vit', got {name!r}")
     x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'])
     att = TTAME(load_model(name))
-    hist = train_ttame(att, x, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['momentum'], recipe['wd'],
-                       optimizer=recipe['optimizer'], augment=dihedral, seed=recipe['seed'], progress=progress)
-    if save:
-        save_ttame(
-            att,
-            name,
-            dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)),
-        )
-    return att, hist
+    return _train_and_save(att, x, recipe, name, save, optimizer=recipe['optimizer'], augment=dihedral,
+                           progress=progress)
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #2c580c0c
 IMAGENET_TAPS = dict(vgg16=['features.16', 'features.23', 'features.30'], resnet50=['layer2', 'layer3', 'layer4'],
@@ -411,22 +412,4 @@ def train_ttame_imagenet(
     model = load_model(f'torchvision/{name}', device=device)          # WeightsUnavailable says where to put the weights
     att = TTAME(model, IMAGENET_TAPS[name])
     data = imagenet_batches(root, model, recipe['batch_size'], workers)
-    hist = train_ttame(
-        att,
-        data,
-        recipe['epochs'],
-        recipe['lr'],
-        recipe['batch_size'],
-        recipe['momentum'],
-        recipe['wd'],
-        amp=recipe['amp'],
-        seed=recipe['seed'],
-        progress=progress,
-    )
-    if save:
-        save_ttame(
-            att,
-            name,
-            dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__)),
-        )
-    return att, hist
+    return _train_and_save(att, data, recipe, name, save, amp=recipe['amp'], progress=progress)

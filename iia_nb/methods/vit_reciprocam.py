@@ -41,14 +41,9 @@ def _after_norm1(bb, b, z, skip):
     y = skip + b.drop_path1(b.ls1(b.attn(z)))
     return y + b.drop_path2(b.ls2(b.mlp(b.norm2(y))))
 
-@register(
-    'vit_reciprocam', label='ViT-ReciproCAM',
-    family='perturbation',
-    kinds=('vit',),
-    needs_grad=False,
-    reference=_RECIPRO,
-    passes='1 forward + (T - prefix) rows through the masked block and the ones after it (batched)',
-)
+@register('vit_reciprocam', label='ViT-ReciproCAM', family='perturbation', kinds=('vit',), needs_grad=False,
+          reference=_RECIPRO,
+          passes='1 forward + (T - prefix) rows through the masked block and the ones after it (batched)')
 def vit_reciprocam(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it

@@ -4,7 +4,7 @@
 
 # %% ../nbs/50_experiments/60_cli.ipynb #96bfe07f
 from __future__ import annotations
-import argparse, inspect, sys, time
+import argparse, inspect, sys, tempfile, time
 from pathlib import Path
 from .methods.registry import methods
 import torch
@@ -17,10 +17,13 @@ from .models.zoo import load_model, class_names, WeightsUnavailable
 from .models.backbone import backbone
 from .data.images import transform_for
 import matplotlib.pyplot as plt
+from .metrics.registry import METRICS
+from .experiments.runner import EXPERIMENTS, experiment, run_sharded
 
 # %% auto #0
 __all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'parse_device', 'read_image', 'check_out',
-           'accepted_options', 'run', 'parser', 'main']
+           'accepted_options', 'run', 'parser', 'main', 'check_out_dir', 'parse_metrics', 'parse_experiment',
+           'experiment_parser', 'experiment_main']
 
 # %% ../nbs/50_experiments/60_cli.ipynb #0b6f9207
 class CLIError(Exception):
@@ -213,6 +216,67 @@ def main(argv=None) -> int:
         run(args.image, args.model, args.methods, args.target, args.n, args.out, args.device, args.batch_size)
     except CLIError as e:
         print(f"iia-explain: error: {_msg(e)}", file=sys.stderr)
+        return 2
+    except SystemExit as e: return e.code if isinstance(e.code, int) else 0   # --help
+    return 0
+
+# %% ../nbs/50_experiments/60_cli.ipynb #4a3bfaac
+def check_out_dir(out) -> Path:
+    "The results folder, created if missing; a `CLIError` when it is a file or cannot be written."
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir(): raise CLIError(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out): pass
+    except OSError as e: raise CLIError(f"cannot write to --out {out} ({e.strerror or type(e).__name__})") from None
+    return out
+
+def parse_metrics(names:str) -> list:
+    "Metric names from 'a,b,c', checked against `METRICS`."
+    ms = list(dict.fromkeys(m.strip() for m in names.split(',') if m.strip()))
+    bad = [m for m in ms if m not in METRICS]
+    if bad or not ms:
+        raise CLIError(
+            f"unknown metric(s) {', '.join(map(repr, bad)) or '(none given)'}; choose from {', '.join(METRICS)}"
+        )
+    return ms
+
+def parse_experiment(args) -> tuple:
+    "`(experiment, device)` from the parsed `iia-experiment` options, all checked before any model is loaded."
+    if args.name not in EXPERIMENTS:
+        raise CLIError(f"unknown experiment {args.name!r}; choose from {', '.join(EXPERIMENTS)}")
+    changes = dict(n=args.images, root=args.root, methods=args.methods and parse_methods(args.methods),
+                   metrics=args.metrics and parse_metrics(args.metrics))
+    exp = experiment(args.name, **{k: v for k, v in changes.items() if v})
+    if exp.data.startswith('imagenet'):
+        if exp.root is None: raise CLIError(f"experiment {exp.name!r} reads a local dataset: pass --root FOLDER")
+        if not Path(exp.root).expanduser().is_dir(): raise CLIError(f"--root {exp.root}: no such folder")
+    return exp, None if args.device is None else str(parse_device(args.device))
+
+def experiment_parser() -> argparse.ArgumentParser:
+    "The `iia-experiment` argument parser (option names that `torchrun` leaves alone)."
+    p = _Parser(prog='iia-experiment', description="Run a registered iia_nb experiment (methods x metrics on a "
+                "dataset), write NAME.csv and NAME.env.json, print the paper-style table; sharded under torchrun.")
+    p.add_argument('name', help=f"one of {', '.join(EXPERIMENTS)}")
+    p.add_argument('--images', '--n', dest='images', type=_positive, help="images (default: the experiment's)")
+    p.add_argument('--methods', help="comma-separated method names (default: the experiment's)")
+    p.add_argument('--metrics', help="comma-separated metric names (default: the experiment's)")
+    p.add_argument('--root', help='folder of a local dataset (the ImageNet experiments)')
+    p.add_argument('--out', default='results', help='output folder (default: %(default)s)')
+    p.add_argument('--batch-size', type=_positive, default=16, help='images per chunk (default: %(default)s)')
+    p.add_argument('--device', help="cpu, cuda or cuda:N (default: this rank's GPU, else CPU)")
+    return p
+
+def experiment_main(argv=None) -> int:
+    "The `iia-experiment` command on `argv` (default: `sys.argv[1:]`); returns the exit status."
+    try:
+        args = experiment_parser().parse_args(argv)
+        exp, device = parse_experiment(args)
+        out = check_out_dir(args.out)
+        try: run_sharded(exp, out, args.batch_size, device)
+        except (KeyError, FileNotFoundError, WeightsUnavailable) as e: raise CLIError(_msg(e)) from None
+    except CLIError as e:
+        print(f"iia-experiment: error: {_msg(e)}", file=sys.stderr)
         return 2
     except SystemExit as e: return e.code if isinstance(e.code, int) else 0   # --help
     return 0

@@ -8,6 +8,6 @@ __all__ = []
 # %% ../../nbs/50_experiments/99_main.ipynb #987a638e
 import sys
 from pathlib import Path
-from .runner import main
+from ..cli import experiment_main
 
-if __name__ == '__main__' and Path(sys.argv[0]).name == '__main__.py': sys.exit(main())
+if __name__ == '__main__' and Path(sys.argv[0]).name == '__main__.py': sys.exit(experiment_main())

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #de88e9a1
 from __future__ import annotations
-import inspect
+import hashlib, inspect, os, warnings
 from pathlib import Path
 import pandas as pd
 import torch
@@ -13,13 +13,12 @@ from ..core import check_images
 from ..metrics.registry import METRICS, SEG_COUNTS
 from ..metrics.perturbation import chunked_logits, model_device
 from ..metrics.segmentation import pixel_scores
-from ..methods.registry import explain
-from ..methods.registry import methods as registered
+from ..methods.registry import METHODS, explain, method_info
 from ..data.images import transform_for, Preprocess
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['oracle', 'evaluate', 'aggregate']
+__all__ = ['CACHE_VERSION', 'oracle', 'weights_digest', 'code_digest', 'evaluate', 'aggregate']
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #1d3ee120
 def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
@@ -40,34 +39,76 @@ def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
     fn.__name__ = f'oracle_{kind}'
     return fn
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #3b6d1894
+CACHE_VERSION = 2
+_CODE = [Path(__file__).parents[1]/p for p in ('methods/_engine.py', 'models/backbone.py', 'models/hooks.py')] \
+    if '__file__' in globals() else []
+
+def _digest(*parts) -> str:
+    "A short hex digest of `parts` (tensors by their bytes, everything else by its `repr`)."
+    h = hashlib.sha1()
+    for p in parts:
+        if isinstance(p, torch.Tensor):
+            p = p.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+        h.update(p if isinstance(p, bytes) else repr(p).encode())
+    return h.hexdigest()[:20]
+
+def weights_digest(model:nn.Module) -> str:
+    "A digest of every parameter and buffer of `model` (names and values)."
+    return _digest(*[x for k, v in model.state_dict().items() for x in (k, v)])
+
+def code_digest(fn) -> str:
+    "The code version of a method: its module's source and the shared engine's; for other callables, their source."
+    f = getattr(fn, 'func', fn)
+    if getattr(f, '__module__', '').startswith('iia_nb.'):
+        files = [Path(inspect.getsourcefile(f))] + _CODE
+        return _digest(*[p.read_bytes() for p in files if p.exists()])
+    try: return _digest(inspect.getsource(f))
+    except (OSError, TypeError): return _digest(getattr(f, '__qualname__', repr(f)))
+
+def _save(path:Path, entry:dict):
+    "Write `entry` to `path` atomically: a temporary file in the same folder, then a rename."
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    torch.save(entry, tmp); os.replace(tmp, path)
+
+def _load(path:Path) -> dict|None:
+    "The entry at `path`, or None when there is none or it cannot be read (with a warning naming the file)."
+    if not path.exists(): return None
+    try:
+        entry = torch.load(path, map_location='cpu', weights_only=True)
+        if isinstance(entry, dict) and isinstance(entry.get('map'), torch.Tensor): return entry
+        raise ValueError('not a cache entry')
+    except Exception as e:
+        warnings.warn(f"unreadable cache entry {path} ({type(e).__name__}); recomputing it", stacklevel=2)
+        return None
+
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #f01518ea
 def _method_fns(methods, method_options) -> dict:
+    "`{name: (fn(model, x, target[, masks]), identity)}`: what runs, and what the cache key records of it."
     if isinstance(methods, str): methods = [methods]
+    opts = method_options or {}
     if isinstance(methods, dict):
         bad = [k for k, v in methods.items() if not callable(v)]
         if bad: raise TypeError(f"methods must map names to callables (model, x, target) -> maps; not callable: {bad}")
-        return dict(methods)
-    known = registered(); unknown = [m for m in methods if m not in known]
+        return {k: (v, (k, code_digest(v))) for k, v in methods.items()}
+    unknown = [m for m in methods if m not in METHODS]
     if unknown:
-        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(known)} or pass a dict name -> callable")
-    opts = method_options or {}
-    return {m: (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {}))) for m in methods}
+        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)} or pass a dict name -> callable")
+    return {m: (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {})),
+                (m, sorted(opts.get(m, {}).items()), code_digest(method_info(m).fn))) for m in methods}
 
 def _call_method(fn, model, x, target, masks):
-    params = inspect.signature(fn).parameters
-    if 'masks' in params: return fn(model, x, target, masks=masks)
+    if 'masks' in inspect.signature(fn).parameters: return fn(model, x, target, masks=masks)
     return fn(model, x, target)
 
 def _load_items(dataset, idx, transform):
     items = [dataset[i] for i in idx]
     if any(len(it) not in (2, 3) for it in items):
         raise ValueError("dataset items must be (image, label) or (image, label, mask)")
-    labels = torch.as_tensor(
-        [it[1] if not isinstance(it[1], torch.Tensor) else it[1].reshape(-1)[0].item() for it in items]
-    )
     if any(isinstance(it[1], torch.Tensor) and it[1].numel() != 1 for it in items):
-        raise ValueError(
-            "evaluate needs one label per image (a two-object dataset has two: evaluate each object separately)"
-        )
+        raise ValueError("evaluate needs one label per image (a two-object dataset has two: evaluate each object "
+                         "separately)")
+    labels = torch.as_tensor([int(it[1]) for it in items])
     x = torch.stack([transform(it[0]) if transform is not None else torch.as_tensor(it[0]) for it in items])
     masks = None
     if all(len(it) == 3 for it in items):
@@ -77,25 +118,12 @@ def _load_items(dataset, idx, transform):
             masks = torch.nn.functional.interpolate(masks[:, None].float(), size=x.shape[-2:], mode='nearest')[:, 0]
     return x, labels, masks
 
-def _cached_maps(cache, name, fn, model, x, t, masks, idx):
-    "Maps for the chunk: from `cache/name/<i>.pt` where present with the same target, else computed (and saved)."
-    if cache is None: return _call_method(fn, model, x, t, masks)
-    d = Path(cache)/name; d.mkdir(parents=True, exist_ok=True)
-    got = [torch.load(d/f'{i}.pt') if (d/f'{i}.pt').exists() else None for i in idx]
-    ok = [
-        g is not None and g['target'] == int(ti) and tuple(g['map'].shape) == tuple(x.shape[-2:])
-        for g, ti in zip(got, t.tolist())
-    ]
-    if all(ok): return torch.stack([g['map'] for g in got]).to(x.device)
-    miss = [j for j, o in enumerate(ok) if not o]
-    new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
-    for j, mp in zip(miss, new): torch.save({'map': mp.cpu().float().clone(), 'target': int(t[j])}, d/f'{idx[j]}.pt')
-    out = torch.empty(x.shape[0], *x.shape[-2:], device=x.device)
-    for j, g in enumerate(got):
-        if ok[j]: out[j] = g['map'].to(x.device)
-    out[miss] = new.to(out.dtype)
-    return out
+def _entries(folder, keys) -> list:
+    "The cached entries for image `keys` (fresh ones where there are none)."
+    got = [None if folder is None else _load(folder/f'{k}.pt') for k in keys]
+    return [g if g is not None else {'metrics': {}} for g in got]
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #0bb12fd1
 def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (image, label, mask)
              methods, # list of registered method names, or dict name -> callable(model, x, target[, masks]) -> maps
              metrics=('pos', 'neg', 'ins', 'del'), # names from METRICS
@@ -103,36 +131,43 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
              batch_size:int=16, # images per chunk (model passes inside the metrics use ≤ 4× this many rows)
              transform='auto', # 'auto' (transform_for(model)), a callable image -> model input, or None
              indices=None, # which dataset items (default: all)
-             cache_dir=None, # directory of cached maps (resumable), one per model × dataset
+             cache_dir=None, # folder of cached maps and metric values (resumable; see above)
              method_options:dict|None=None, # method name -> options for `explain`
              metric_options:dict|None=None, # metric name -> keyword arguments of its function
              device=None, # where to run (default: the model's device)
-             progress:bool=True) -> pd.DataFrame:
+             progress:bool=True, # a progress bar naming the model, method and metric it is on
+             label:str|None=None, # what the progress bar calls the model (default: its class name)
+            ) -> pd.DataFrame:
     "One row per image × method: `image, method, label, target, pred` and the metric columns."
     unknown = [m for m in metrics if m not in METRICS]
     if unknown: raise KeyError(f"unknown metric(s) {unknown}; choose from {sorted(METRICS)}")
     if target not in ('predicted', 'target'):
         raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
     fns = _method_fns(methods, method_options)
     if device is not None: model = model.to(device)
     model.eval(); dev = model_device(model)
     if isinstance(transform, str):
         if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
         transform = transform_for(model)
-    if isinstance(transform, Preprocess):
-        mean, std = transform.mean.flatten().tolist(), transform.std.flatten().tolist()
-    else:
-        cfg = transform_for(model)
-        mean, std = cfg.mean.flatten().tolist(), cfg.std.flatten().tolist()
+    stats = transform if isinstance(transform, Preprocess) else transform_for(model)
+    mean, std = stats.mean.flatten().tolist(), stats.std.flatten().tolist()
     groups = list({id(METRICS[m].fn): METRICS[m] for m in metrics}.values())
-    wanted = {c for m in metrics for c in METRICS[m].columns if m not in ('seg', 'adcc') and c == m} | \
-             {c for m in metrics if m in ('seg', 'adcc') for c in METRICS[m].columns}
+    wanted = {c for m in metrics for c in METRICS[m].columns if (c == m or m in ('seg', 'adcc'))}
     opts = metric_options or {}
+    gkw = {id(g): {k: v for m in metrics if METRICS[m] is g for k, v in opts.get(m, {}).items()} for g in groups}
+    gkey = {id(g): _digest(g.columns, sorted(gkw[id(g)].items()), code_digest(g.fn)) for g in groups}
+    wkey = weights_digest(model) if cache_dir is not None else ''
+    folders = {n: None if cache_dir is None else Path(cache_dir)/f'{n}-{_digest(CACHE_VERSION, ident, wkey)}'
+               for n, (_, ident) in fns.items()}
+    for f in folders.values():
+        if f is not None: f.mkdir(parents=True, exist_ok=True)
     idx_all = list(range(len(dataset))) if indices is None else [int(i) for i in indices]
-    rows = []
     chunks = [idx_all[s:s + batch_size] for s in range(0, len(idx_all), batch_size)]
-    with tqdm(total=len(chunks)*len(fns), disable=not progress, desc='evaluate') as bar:
+    name_of = label or type(model).__name__
+    rows = []
+    with tqdm(total=len(idx_all)*len(fns), disable=not progress, unit='img', desc=f'{name_of}') as bar:
         for idx in chunks:
             x, labels, masks = _load_items(dataset, idx, transform)
             x = check_images(x).to(dev); masks = None if masks is None else masks.to(dev)
@@ -140,19 +175,35 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
                 raise ValueError("metric 'seg' needs a dataset that yields masks")
             pred = chunked_logits(model, lambda s, e: x[s:e], len(x), 4*batch_size).argmax(-1)
             t = pred if target == 'predicted' else labels.to(dev)
-            for name, fn in fns.items():
-                maps = _cached_maps(cache_dir, name, fn, model, x, t, masks, idx)
-                ctx = dict(batch_size=4*batch_size, mean=mean, std=std, masks=masks,
-                           explain_fn=lambda mo, xx, tt, fn=fn: _call_method(fn, mo, xx, tt, masks))
-                cols = {}
+            keys = [_digest(x[j], int(t[j])) for j in range(len(idx))]
+            for name, (fn, _) in fns.items():
+                bar.set_description(f'{name_of} · {name} · map')
+                entries = _entries(folders[name], keys)
+                miss = [j for j, e in enumerate(entries) if 'map' not in e]
+                if miss:
+                    new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
+                    for j, mp in zip(miss, new): entries[j].update(map=mp.float().cpu().clone(), target=int(t[j]))
+                maps = torch.stack([e['map'] for e in entries]).to(dev)
+                changed = set(miss)
                 for g in groups:
-                    kw = {k: v for m in metrics if METRICS[m] is g for k, v in opts.get(m, {}).items()}
-                    cols.update({k: v for k, v in g.fn(model, x, maps, t, ctx, **kw).items() if k in wanted})
+                    need = [j for j, e in enumerate(entries) if gkey[id(g)] not in e['metrics']]
+                    if not need: continue
+                    bar.set_description(f'{name_of} · {name} · {"+".join(g.columns[:2])}')
+                    sub = None if masks is None else masks[need]
+                    ctx = dict(batch_size=4*batch_size, mean=mean, std=std, masks=sub,
+                               explain_fn=lambda mo, xx, tt, fn=fn, sub=sub: _call_method(fn, mo, xx, tt, sub))
+                    vals = g.fn(model, x[need], maps[need], t[need], ctx, **gkw[id(g)])
+                    for k, j in enumerate(need):
+                        entries[j]['metrics'][gkey[id(g)]] = {c: float(v[k]) for c, v in vals.items()}
+                    changed |= set(need)
+                if folders[name] is not None:
+                    for j in changed: _save(folders[name]/f'{keys[j]}.pt', entries[j])
                 for j, i in enumerate(idx):
                     row = dict(image=i, method=name, label=int(labels[j]), target=int(t[j]), pred=int(pred[j]))
-                    row.update({k: v[j].item() for k, v in cols.items()})
+                    for g in groups: row.update({c: v for c, v in entries[j]['metrics'][gkey[id(g)]].items()
+                                                 if c in wanted})
                     rows.append(row)
-                bar.update(1)
+                bar.update(len(idx))
     return pd.DataFrame(rows)
 
 def aggregate(df:pd.DataFrame) -> pd.DataFrame:

@@ -22,13 +22,12 @@ from ..models.zoo import load_model
 from .evaluate import aggregate
 from ..metrics.segmentation import pixel_scores
 from ..metrics.registry import SEG_COUNTS
-import argparse
 from ..metrics.registry import HIGHER
 
 # %% auto #0
 __all__ = ['CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS', 'VIT_OPTIONS',
            'LITE_METHODS', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table',
-           'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'main']
+           'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git_commit() -> str:
@@ -302,28 +301,14 @@ def experiment(name:str, **changes) -> Experiment:
     return replace(EXPERIMENTS[name], **changes)
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #8c4a7427
-def main(argv=None):
-    "Command line: run a registered experiment (sharded when launched by torchrun) and print its table."
-    p = argparse.ArgumentParser(prog='iia-experiment', description='Run a registered iia_nb experiment.')
-    p.add_argument('name', help=f"one of {', '.join(EXPERIMENTS)}")
-    p.add_argument('--n', type=int, help='number of images (default: the experiment\'s)')
-    p.add_argument('--methods', help='comma-separated method names (default: the experiment\'s)')
-    p.add_argument('--metrics', help='comma-separated metric names (default: the experiment\'s)')
-    p.add_argument('--root', help='folder of a local dataset (ImageNet experiments)')
-    p.add_argument('--out', default='results', help='output folder (default: results)')
-    p.add_argument('--batch-size', type=int, default=16)
-    p.add_argument('--device', help='e.g. cpu, cuda (default: this rank\'s GPU, else CPU)')
-    a = p.parse_args(argv)
-    changes = {k: v for k, v in dict(n=a.n, root=a.root).items() if v is not None}
-    if a.methods: changes['methods'] = a.methods.split(',')
-    if a.metrics: changes['metrics'] = a.metrics.split(',')
-    exp = experiment(a.name, **changes)
+def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progress:bool=True) -> pd.DataFrame|None:
+    """`run` on every process that `torchrun` started (one process otherwise), then the paper-style table printed
+    on rank 0; the merged table on rank 0."""
     sharded = int(os.environ.get('WORLD_SIZE', '1')) > 1
-    if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and a.device != 'cpu' else 'gloo')
+    if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and device != 'cpu' else 'gloo')
     try:
-        df = run(exp, a.out, batch_size=a.batch_size, device=a.device, progress=True)
-        if _rank_world()[0] == 0:
-            print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))
+        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress)
+        if _rank_world()[0] == 0: print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))
+        return df
     finally:
         if sharded: dist.destroy_process_group()
-

@@ -279,7 +279,8 @@ def _train_hint(what:str) -> str:
     return (
         f"no trained T-TAME attention for {what}. Train one: `att = TTAME(model); train_ttame(att, images, epochs)` "
         "(images [N,3,H,W] in [0,1], or a DataLoader of them), then pass `attention=att` or `save_ttame(att, name)`; "
-        "see nbs/10_methods/28_ttame.ipynb (the benchmark recipe, and `train_ttame_imagenet` for VGG-16 / ResNet-50 / ViT-B/16)"
+        "see nbs/10_methods/28_ttame.ipynb (the benchmark recipe, and `train_ttame_imagenet` for VGG-16 / "
+        "ResNet-50 / ViT-B/16)"
     )
 
 def ttame_checkpoints() -> dict:

@@ -125,7 +125,8 @@ def load_checkpoint(name_or_path) -> dict:
     path = Path(name_or_path)
     if not path.suffix: path = CHECKPOINTS/f'{name_or_path}.pt'
     if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {path}: train it with the `#| slow` cells of nbs/00_foundations/07_train.ipynb")
+        raise FileNotFoundError(f"no checkpoint at {path}: train it with the `#| slow` cells of "
+                                "nbs/00_foundations/07_train.ipynb")
     return torch.load(path, map_location='cpu', weights_only=True)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #3db361dc

@@ -89,6 +89,13 @@ def read_image(image:str|None=None) -> tuple:
     except (ValueError, OSError) as e: raise CLIError(_msg(e)) from None
 
 # %% ../nbs/50_experiments/60_cli.ipynb #d42a0058
+def _writable(folder:Path, what:str) -> Path:
+    "`folder`, after a file was created and removed in it; else a `CLIError` naming `what`."
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder): pass
+    except OSError as e: raise CLIError(f"cannot write to {what} ({e.strerror or type(e).__name__})") from None
+    return folder
+
 def check_out(out) -> Path:
     "The figure's path: `.png` added when there is no suffix; a `CLIError` for an unknown format or a missing folder."
     out = Path(out).expanduser()
@@ -99,6 +106,7 @@ def check_out(out) -> Path:
             f"cannot write {out}: unknown figure format {out.suffix!r}; use one of {', '.join(sorted(formats))}"
         )
     if not out.parent.is_dir(): raise CLIError(f"cannot write {out}: no such directory {out.parent}")
+    _writable(out.parent, f'{out}')                      # checked before any work, not after it
     return out
 
 # %% ../nbs/50_experiments/60_cli.ipynb #645fc4a0
@@ -225,11 +233,9 @@ def check_out_dir(out) -> Path:
     "The results folder, created if missing; a `CLIError` when it is a file or cannot be written."
     out = Path(out).expanduser()
     if out.exists() and not out.is_dir(): raise CLIError(f"--out {out} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out): pass
+    try: out.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise CLIError(f"cannot write to --out {out} ({e.strerror or type(e).__name__})") from None
-    return out
+    return _writable(out, f'--out {out}')
 
 def parse_metrics(names:str) -> list:
     "Metric names from 'a,b,c', checked against `METRICS`."

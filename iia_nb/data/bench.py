@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 import torch.nn.functional as F
+from ..core import check_int
 from .images import to_rgb
 import skimage.data
 import colorsys
@@ -112,6 +113,7 @@ class SyntheticBench(torch.utils.data.Dataset):
                  noise:float=0.02): # std of additive Gaussian pixel noise
         if split not in _SPLITS: raise ValueError(f"split must be one of {list(_SPLITS)}, got {split!r}")
         if size < 16: raise ValueError(f"size must be at least 16 pixels, got {size}")
+        check_int('n', n)
         self.split, self.n, self.seed, self.size, self.two_objects, self.strokes, self.noise = (
             split,
             n,

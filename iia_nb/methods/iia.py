@@ -11,7 +11,8 @@ import torch.nn as nn
 from ..core import check_images, postprocess, resize_to
 from .registry import register
 from ._engine import path_points, rollout
-from ..models.hooks import expand, interpolants, channel_min, replace_output, grad_from_here
+from ..models.hooks import (expand, interpolate, interpolants, row_alphas, channel_min, hooks, replace_input,
+                                  replace_output, grad_from_here)
 from ..models.backbone import backbone
 
 # %% auto #0
@@ -20,15 +21,44 @@ __all__ = ['INTEGRANDS', 'PRESETS', 'IIA_LABELS', 'resolve_points', 'gradient_ro
 # %% ../../nbs/10_methods/11_iia.ipynb #7a07bfae
 INTEGRANDS = ('act_grad', 'grad', 'gr')
 
-def resolve_points(bb, points) -> tuple:
-    "`(input_interpolated, sorted layer positions)` for `points` (0 or 'input' = the input)."
-    if isinstance(points, (int, str)): points = (points,)
+def _forward_order(bb, mods:list, x:torch.Tensor) -> list:
+    "`mods` in the order the forward pass of one image reaches them."
+    seen = []
+    def mark(m, a, o):
+        if m not in seen: seen.append(m)
+    with hooks(*[(m, mark) for m in mods]), torch.no_grad(): bb.model(x[:1])
+    missing = [type(m).__name__ for m in mods if m not in seen]
+    if missing: raise ValueError(f"points {missing} are not reached by the model's forward pass")
+    return seen
+
+def resolve_points(bb, points, x:torch.Tensor|None=None) -> tuple:
+    """`(input_interpolated, layers)` for `points` (0 or 'input' = the input): ViT block positions, sorted; CNN point
+    modules (`Backbone.point`: the default point of a stage, or any module or module name) in forward order."""
+    if isinstance(points, (int, str, nn.Module)): points = (points,)
     if not len(points): raise ValueError("points must name at least one representation point")
-    inp = any(p == 0 or p == 'input' for p in points)
-    layers = sorted({bb.index(p) for p in points if not (p == 0 or p == 'input')})
-    return inp, layers
+    inp = any(isinstance(p, (int, str)) and (p == 0 or p == 'input') for p in points)
+    rest = [p for p in points if not (isinstance(p, (int, str)) and (p == 0 or p == 'input'))]
+    if bb.kind == 'vit': return inp, sorted({bb.index(p) for p in rest})
+    if all(isinstance(p, int) or p in bb.stage_names for p in rest):
+        return inp, [bb.point(i) for i in sorted({bb.index(p) for p in rest})]
+    mods = list(dict.fromkeys(bb.point(p) for p in rest))
+    return inp, mods if len(mods) < 2 or x is None else _forward_order(bb, mods, x)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea
+def _interpolate_at(bb, module, alphas, st, keep=None):
+    """Hooks that give `module`'s output `n` interpolants per row (`keep(leaf, u - r)` is told about the deepest
+    point's); the batch grows at the module, or at the input of its block when it is not a cut."""
+    n, cut = len(alphas), bb.cut(module)
+    if cut is not module: st.enter_context(replace_input(cut, lambda z: expand(z, n)))
+    def fn(u):
+        r = channel_min(u)
+        v = interpolants(u, r, alphas) if cut is module else interpolate(u, r, row_alphas(alphas, len(u)//n))
+        if keep is None: return v
+        leaf = grad_from_here(v)
+        keep(leaf, (u - r) if cut is module else (u - r)[::n])   # u - r does not depend on the last index
+        return leaf.clone()                                       # a non-leaf: in-place ops downstream stay legal
+    st.enter_context(replace_output(module, fn))
+
 def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
     "Mean over index tuples of `(u^L - r^L) * q^L` at the deepest point: `[B,C,h,w]` (or `[B,3,H,W]` at the input)."
     n, B = len(alphas), len(x)
@@ -40,15 +70,11 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
     acc = None
     for s in range(0, len(first), step):
         rows, state = first[s:s + step], {}
-        def interp(u): return interpolants(u, channel_min(u), alphas)
-        def at_map(u):
-            r = channel_min(u); leaf = grad_from_here(interpolants(u, r, alphas))
-            state.update(v=leaf, d=u - r)                # u - r does not depend on the last index: not expanded
-            return leaf.clone()                          # a non-leaf: in-place ops downstream stay legal
         with contextlib.ExitStack() as st:
-            for l in layers[:-1]: st.enter_context(replace_output(bb.stage(l), interp))
+            for l in layers[:-1]: _interpolate_at(bb, l, alphas, st)
             if layers:
-                st.enter_context(replace_output(bb.stage(layers[-1]), at_map)); st.enter_context(torch.no_grad())
+                _interpolate_at(bb, layers[-1], alphas, st, keep=lambda v, d: state.update(v=v, d=d))
+                st.enter_context(torch.no_grad())
             else: rows = rows.detach().requires_grad_(); state.update(v=rows, d=x[img[s:s + step]])
             logits = bb.model(rows)
         tt = expand(t[img[s:s + step]], E)
@@ -103,14 +129,14 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
 # %% ../../nbs/10_methods/11_iia.ipynb #b7634a5f
 def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
         target=None, # None (predicted class), an int, or B ints
-        points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, or stage/block names
+        points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, stage/block names, or any module
         n:int=10, # path points per interpolated point (a = k/n)
         integrand:str|None=None, # 'act_grad' (CNN default), 'grad', or 'gr' (ViT, the only one there)
         batch_size:int=256, # most rows in one forward/backward
        ) -> torch.Tensor:
     "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
     bb = backbone(model); x = check_images(x)
-    inp, layers = resolve_points(bb, points)
+    inp, layers = resolve_points(bb, points, x)
     t = bb.targets(x, target)
     alphas = path_points(n)[0].to(x.device)               # the papers' k/n, k = 1..n
     if bb.kind == 'vit':

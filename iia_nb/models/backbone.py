@@ -13,7 +13,7 @@ from .zoo import class_indices
 from .hooks import hooks
 
 # %% auto #0
-__all__ = ['ExplicitAttention', 'Backbone', 'backbone', 'first_norm']
+__all__ = ['ExplicitAttention', 'Backbone', 'backbone', 'first_norm', 'post_activation_point']
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #2cf9c425
 def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
@@ -112,6 +112,7 @@ class Backbone:
         )
         mods = dict(self.model.named_modules())
         self.stages = [mods[n] for n in self.stage_names]
+        self.point_names = [post_activation_point(self.model, n) for n in self.stage_names]
         if hasattr(self.model, 'forward_head'):
             self.head = self.model.forward_head
         else: self.head = _torchvision_head(self.model, self.stage_names[-1])
@@ -149,6 +150,29 @@ class Backbone:
     def stage(self, layer) -> nn.Module:
         "The stage (CNN) or block (ViT) module at `layer`."
         return self.stages_or_blocks[self.index(layer)]
+
+    def point(self, layer) -> nn.Module:
+        """The representation point at `layer` for IIA and DIX: an index or stage name gives the stage's default
+        point (`point_names`: the stage output, or the post-activation tensor inside a linear-bottleneck stage);
+        a module or any module name is taken as it is."""
+        if isinstance(layer, nn.Module): return layer
+        if self.kind == 'cnn' and (isinstance(layer, int) or layer in self.stage_names):
+            return dict(self.model.named_modules())[self.point_names[self.index(layer)]]
+        return self.module(layer)
+
+    def cut(self, module:nn.Module) -> nn.Module:
+        """Where a batch can be expanded for an interpolation at `module`: the module itself when it is a cut of the
+        network (a stage, an element of an `nn.Sequential`, or a top-level module), else its nearest ancestor that
+        is an element of an `nn.Sequential` (the block holding it; the block's skip connection sees the expanded
+        batch too)."""
+        names = {m: n for n, m in self.model.named_modules()}
+        if module not in names: raise ValueError(f"{type(module).__name__} is not a module of this model")
+        mods, name = dict(self.model.named_modules()), names[module]
+        if name in self.stage_names or '.' not in name: return module
+        parts = name.split('.')
+        for k in range(len(parts) - 1, 0, -1):
+            if isinstance(mods['.'.join(parts[:k])], nn.Sequential): return mods['.'.join(parts[:k + 1])]
+        return module
 
     def module(self, layer) -> nn.Module:
         "The stage/block at `layer` (an index or a stage name), or any other module of the model by its name."
@@ -241,3 +265,14 @@ def first_norm(block:nn.Module) -> str:
     for n in ('norm1', 'ln_1'):
         if isinstance(getattr(block, n, None), nn.Module): return n
     raise ValueError(f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}")
+
+def post_activation_point(model:nn.Module, stage:str) -> str:
+    """The representation point of CNN `stage`: the stage's output, unless that is a linear bottleneck (its last
+    block ends in a BatchNorm without activation, as in EfficientNet and MobileNet); then the last post-activation
+    BatchNorm inside its last block, where "filters fire" (the papers' assumption about a point)."""
+    mod = dict(model.named_modules())[stage]
+    block, name = (mod[-1], f'{stage}.{len(mod) - 1}') if isinstance(mod, nn.Sequential) and len(mod) else (mod, stage)
+    normacts = [(n, m) for n, m in block.named_children() if isinstance(getattr(m, 'act', None), nn.Module)]
+    if not normacts or not isinstance(normacts[-1][1].act, nn.Identity): return stage
+    fired = [n for n, m in normacts if not isinstance(m.act, nn.Identity)]
+    return f'{name}.{fired[-1]}' if fired else stage

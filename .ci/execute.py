@@ -23,7 +23,7 @@ def skip(cell) -> bool:
     return {'eval:', 'false'} <= d or bool(FLAGS & d)
 
 def execute(path:Path):
-    nb = read_nb(path); keep = {id(c): c.get('outputs', []) for c in nb.cells if skip(c)}
+    nb = read_nb(path); keep = {id(c): c.get('outputs', []) for c in nb.cells if c.cell_type == 'code' and skip(c)}
     cwd = os.getcwd(); os.chdir(path.parent)
     try: CaptureShell(path).run_all(nb, exc_stop=True, preproc=skip)
     finally: os.chdir(cwd)

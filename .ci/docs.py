@@ -33,7 +33,9 @@ def site(proc:Path, out:Path) -> list:
     from nbconvert import HTMLExporter                       # optional: only the preview needs it
     exporter, pages = HTMLExporter(template_name='lab'), []
     for nb in notebooks(proc):
-        page = out/nb.relative_to(proc).with_suffix('.html'); page.parent.mkdir(parents=True, exist_ok=True)
+        rel = nb.relative_to(proc).with_suffix('.html')
+        page = out/('readme.html' if rel == Path('index.html') else rel)      # index.html is the site's own page
+        page.parent.mkdir(parents=True, exist_ok=True)
         body, _ = exporter.from_filename(str(nb)); page.write_text(body); pages.append(page)
     links = '\n'.join(f'<li><a href="{p.relative_to(out)}">{html.escape(str(p.relative_to(out).with_suffix("")))}'
                       f'</a></li>' for p in pages)

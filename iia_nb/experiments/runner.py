@@ -26,8 +26,8 @@ from ..metrics.registry import HIGHER
 
 # %% auto #0
 __all__ = ['CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS', 'VIT_OPTIONS',
-           'LITE_METHODS', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table',
-           'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
+           'LITE_METHODS', 'IMAGENET_VIT', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table',
+           'markdown_table', 'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git_commit() -> str:
@@ -224,19 +224,8 @@ def summary(df:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> p
 # %% ../../nbs/50_experiments/51_runner.ipynb #27852a19
 CNN_METHODS = ['gradcam', 'gradcam++', 'liftcam', 'ablationcam', 'ig', 'guided_ig', 'blur_ig', 'fullgrad', 'layercam',
                'xgradcam', 'scorecam', 'rise', 'reciprocam', 'ttame', 'dix2', 'dix3', 'iia2', 'iia3']
-VIT_METHODS = [
-    'rollout',
-    'gae',
-    'tattr',
-    'vit_gradcam',
-    'rise',
-    'vit_reciprocam',
-    'ttame',
-    'dix2',
-    'dix3',
-    'iia2',
-    'iia3',
-]
+VIT_METHODS = ['rollout', 'gae', 'tattr', 'vit_gradcam', 'rise', 'vit_reciprocam', 'ttame', 'dix2', 'dix3', 'iia2',
+               'iia3']
 EXPLANATION_METRICS = ['pos', 'neg', 'ins', 'del', 'adp', 'pic']
 ABLATION_IIA = ['iia_img', 'iia_act', 'ig', 'iia2_l1', 'iia2', 'iia3']
 ABLATION_DIX = ['dix1', 'dix2_mul', 'dix3_grads', 'dix2', 'dix3']
@@ -246,54 +235,23 @@ CNN_OPTIONS = {'rise': dict(n=500), 'guided_ig': dict(steps=50)}
 VIT_OPTIONS = {'rise': dict(n=500), 'iia3': dict(n=5)}
 LITE_METHODS = [m for m in CNN_METHODS if m != 'ttame']          # T-TAME is trained here for the benchmark models only
 
-EXPERIMENTS = {
-    e.name: e
-    for e in [
-        Experiment('smoke', 'bench_cnn', 'bench', ['gradcam', 'ig'], ['pos', 'del', 'seg'], n=6),
-        Experiment(
-            'bench_cnn', 'bench_cnn', 'bench', CNN_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=CNN_OPTIONS
-        ),
-        Experiment(
-            'bench_vit', 'bench_vit', 'bench', VIT_METHODS, EXPLANATION_METRICS + ['seg'], n=32, options=VIT_OPTIONS
-        ),
-        Experiment(
-            'lite_photos',
-            'efficientnet_lite0',
-            'photos',
-            LITE_METHODS,
-            EXPLANATION_METRICS,
-            n=9,
-            options={**CNN_OPTIONS, 'iia3': dict(n=5)},
-        ),
-        Experiment('ablation_iia', 'bench_cnn', 'bench', ABLATION_IIA, EXPLANATION_METRICS + ['seg'], n=32),
-        Experiment('ablation_dix', 'bench_cnn', 'bench', ABLATION_DIX, EXPLANATION_METRICS + ['seg'], n=32),
-        Experiment('released', 'bench_cnn', 'bench', ['iia2', 'iia_released'], EXPLANATION_METRICS + ['seg'], n=32),
-        Experiment(
-            'imagenet_resnet101',
-            'timm/resnet101.tv_in1k',
-            'imagenet',
-            CNN_METHODS,
-            EXPLANATION_METRICS + ['sic', 'aic'],
-            n=5000,
-        ),
-        Experiment(
-            'imagenet_vit_b16',
-            'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k',
-            'imagenet',
-            VIT_METHODS,
-            EXPLANATION_METRICS + ['sic', 'aic'],
-            n=5000,
-        ),
-        Experiment(
-            'imagenet_seg_vit_b16',
-            'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k',
-            'imagenet-seg',
-            VIT_METHODS,
-            ['seg'],
-            n=4276,
-        ),
-    ]
-}
+IMAGENET_VIT = 'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k'
+EXPERIMENTS = {e.name: e for e in [
+    Experiment('smoke', 'bench_cnn', 'bench', ['gradcam', 'ig'], ['pos', 'del', 'seg'], n=6),
+    Experiment('bench_cnn', 'bench_cnn', 'bench', CNN_METHODS, EXPLANATION_METRICS + ['seg'], n=32,
+               options=CNN_OPTIONS),
+    Experiment('bench_vit', 'bench_vit', 'bench', VIT_METHODS, EXPLANATION_METRICS + ['seg'], n=32,
+               options=VIT_OPTIONS),
+    Experiment('lite_photos', 'efficientnet_lite0', 'photos', LITE_METHODS, EXPLANATION_METRICS, n=9,
+               options={**CNN_OPTIONS, 'iia3': dict(n=5)}),
+    Experiment('ablation_iia', 'bench_cnn', 'bench', ABLATION_IIA, EXPLANATION_METRICS + ['seg'], n=32),
+    Experiment('ablation_dix', 'bench_cnn', 'bench', ABLATION_DIX, EXPLANATION_METRICS + ['seg'], n=32),
+    Experiment('released', 'bench_cnn', 'bench', ['iia2', 'iia_released'], EXPLANATION_METRICS + ['seg'], n=32),
+    Experiment('imagenet_resnet101', 'timm/resnet101.tv_in1k', 'imagenet', CNN_METHODS,
+               EXPLANATION_METRICS + ['sic', 'aic'], n=5000),
+    Experiment('imagenet_vit_b16', IMAGENET_VIT, 'imagenet', VIT_METHODS, EXPLANATION_METRICS + ['sic', 'aic'], n=5000),
+    Experiment('imagenet_seg_vit_b16', IMAGENET_VIT, 'imagenet-seg', VIT_METHODS, ['seg'], n=4276),
+]}
 
 def experiment(name:str, **changes) -> Experiment:
     "A registered experiment, with fields changed (e.g. `n=`, `methods=`, `root=`)."

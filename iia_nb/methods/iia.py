@@ -31,9 +31,10 @@ def _forward_order(bb, mods:list, x:torch.Tensor) -> list:
     if missing: raise ValueError(f"points {missing} are not reached by the model's forward pass")
     return seen
 
-def resolve_points(bb, points, x:torch.Tensor|None=None) -> tuple:
+def resolve_points(bb, points, x:torch.Tensor) -> tuple:
     """`(input_interpolated, layers)` for `points` (0 or 'input' = the input): ViT block positions, sorted; CNN point
-    modules (`Backbone.point`: the default point of a stage, or any module or module name) in forward order."""
+    modules (`Backbone.point`: the default point of a stage, or any module or module name) in the order the forward
+    pass of images `x` reaches them."""
     if isinstance(points, (int, str, nn.Module)): points = (points,)
     if not len(points): raise ValueError("points must name at least one representation point")
     inp = any(isinstance(p, (int, str)) and (p == 0 or p == 'input') for p in points)
@@ -42,13 +43,13 @@ def resolve_points(bb, points, x:torch.Tensor|None=None) -> tuple:
     if all(isinstance(p, int) or p in bb.stage_names for p in rest):
         return inp, [bb.point(i) for i in sorted({bb.index(p) for p in rest})]
     mods = list(dict.fromkeys(bb.point(p) for p in rest))
-    return inp, mods if len(mods) < 2 or x is None else _forward_order(bb, mods, x)
+    return inp, mods if len(mods) < 2 else _forward_order(bb, mods, x)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea
-def _interpolate_at(bb, module, alphas, st, keep=None):
+def _interpolate_at(module, cut, alphas, st, keep=None):
     """Hooks that give `module`'s output `n` interpolants per row (`keep(leaf, u - r)` is told about the deepest
-    point's); the batch grows at the module, or at the input of its block when it is not a cut."""
-    n, cut = len(alphas), bb.cut(module)
+    point's); the batch grows at the module, or at the input of `cut`, its block, when it is not a cut itself."""
+    n = len(alphas)
     if cut is not module: st.enter_context(replace_input(cut, lambda z: expand(z, n)))
     def fn(u):
         r = channel_min(u)
@@ -67,13 +68,13 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
     img = expand(img, n) if inp else img
     E = n**len(layers)                                   # tuples per first-level row
     step = max(1, batch_size // E)
-    acc = None
+    acc, cuts = None, [bb.cut(l) for l in layers]          # found once, not per chunk
     for s in range(0, len(first), step):
         rows, state = first[s:s + step], {}
         with contextlib.ExitStack() as st:
-            for l in layers[:-1]: _interpolate_at(bb, l, alphas, st)
+            for l, c in zip(layers[:-1], cuts): _interpolate_at(l, c, alphas, st)
             if layers:
-                _interpolate_at(bb, layers[-1], alphas, st, keep=lambda v, d: state.update(v=v, d=d))
+                _interpolate_at(layers[-1], cuts[-1], alphas, st, keep=lambda v, d: state.update(v=v, d=d))
                 st.enter_context(torch.no_grad())
             else: rows = rows.detach().requires_grad_(); state.update(v=rows, d=x[img[s:s + step]])
             logits = bb.model(rows)

@@ -88,10 +88,11 @@ class _evaluating:
 
 def _check_options(info:Method, options:dict):
     "A clear error for options `info`'s method does not have."
-    unknown = [k for k in options if k not in info.defaults]
+    defaults = info.defaults                                  # read from the signature once
+    unknown = [k for k in options if k not in defaults]
     if unknown:
         raise TypeError(f"method {info.name!r} has no option {', '.join(map(repr, unknown))}; its options: "
-                        + (', '.join(f'{k}={v!r}' for k, v in info.defaults.items()) or 'none'))
+                        + (', '.join(f'{k}={v!r}' for k, v in defaults.items()) or 'none'))
 
 def _model_images(bb, x:torch.Tensor) -> torch.Tensor:
     "Images checked (shape, finite) and converted to the model's floating dtype."

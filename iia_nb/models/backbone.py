@@ -165,9 +165,9 @@ class Backbone:
         network (a stage, an element of an `nn.Sequential`, or a top-level module), else its nearest ancestor that
         is an element of an `nn.Sequential` (the block holding it; the block's skip connection sees the expanded
         batch too)."""
-        names = {m: n for n, m in self.model.named_modules()}
+        mods = dict(self.model.named_modules()); names = {m: n for n, m in mods.items()}
         if module not in names: raise ValueError(f"{type(module).__name__} is not a module of this model")
-        mods, name = dict(self.model.named_modules()), names[module]
+        name = names[module]
         if name in self.stage_names or '.' not in name: return module
         parts = name.split('.')
         for k in range(len(parts) - 1, 0, -1):

@@ -17,7 +17,8 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 # %% auto #0
-__all__ = ['SHAPES', 'BENCH_CLASSES', 'TEXTURES', 'SyntheticBench', 'digits']
+__all__ = ['SHAPES', 'BENCH_CLASSES', 'TEXTURES', 'PATTERNS', 'BENCH2_SHAPES', 'BENCH2_CLASSES', 'CONFUSER_SHAPES',
+           'SyntheticBench', 'digits']
 
 # %% ../../nbs/00_foundations/02_bench.ipynb #4e4678d1
 def _polygon(n, apothem):
@@ -101,17 +102,20 @@ def _draw_object(rng, img, yy, xx, cls, centre, radius):
 
 # %% ../../nbs/00_foundations/02_bench.ipynb #84202c87
 class SyntheticBench(torch.utils.data.Dataset):
-    """Shapes on natural-texture clutter with ground-truth masks; item `i` is `(image [3,H,W] in [0,1], label, mask
-    [H,W])`."""
+    """Shapes on natural clutter with ground-truth masks; item `i` is `(image [3,H,W] in [0,1], label, mask [H,W])`.
+    Version 1: 8 shapes at 64 px; version 2: 16 shape-and-pattern classes with confusers and occlusion at 112 px."""
     classes = BENCH_CLASSES
     def __init__(self, split:str='test', # 'train', 'val' or 'test': disjoint random streams
                  n:int=1000, # number of images
                  seed:int=0, # the benchmark's seed; the same (seed, split) gives the same images
-                 size:int=64, # image side in pixels
+                 size:int|None=None, # image side in pixels; None: 64 (version 1) or 112 (version 2)
                  two_objects:bool=False, # two objects of different classes; labels [2] and masks [2,H,W]
-                 strokes:tuple=(1,3), # range of distractor strokes per image
-                 noise:float=0.02): # std of additive Gaussian pixel noise
+                 strokes:tuple=(1,3), # range of distractor strokes per image (version 1)
+                 noise:float=0.02, # std of additive Gaussian pixel noise (version 1; version 2 uses 0.03)
+                 version:int=1): # 1: the fast test set; 2: two cues per class, confusers, photos, occlusion
         if split not in _SPLITS: raise ValueError(f"split must be one of {list(_SPLITS)}, got {split!r}")
+        if version not in (1, 2): raise ValueError(f"version must be 1 or 2, got {version!r}")
+        size = size or (64 if version == 1 else 112)
         if size < 16: raise ValueError(f"size must be at least 16 pixels, got {size}")
         check_int('n', n)
         self.split, self.n, self.seed, self.size, self.two_objects, self.strokes, self.noise = (
@@ -123,12 +127,15 @@ class SyntheticBench(torch.utils.data.Dataset):
             strokes,
             noise,
         )
+        self.version, self.classes = version, BENCH_CLASSES if version == 1 else BENCH2_CLASSES
 
     def __len__(self): return self.n
 
     def generate(self, i:int):
         "Image `[H,W,3]` float32, labels `[k]`, masks `[k,H,W]` for item `i` (k = 1 or 2), as NumPy arrays."
         if not 0 <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} images")
+        if self.version == 2:
+            return _generate_v2(_rng(self.seed + 2000 + 1000*self.two_objects, self.split, i), self.size, self.two_objects)
         rng, s = _rng(self.seed + 1000*self.two_objects, self.split, i), self.size
         yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) + 0.5
         img = _background(rng, s)
@@ -159,8 +166,98 @@ class SyntheticBench(torch.utils.data.Dataset):
     def __repr__(self):
         return (
             f"SyntheticBench(split={self.split!r}, n={self.n}, seed={self.seed}, size={self.size},"
-            f" two_objects={self.two_objects})"
+            f" two_objects={self.two_objects}, version={self.version})"
         )
+
+# %% ../../nbs/00_foundations/02_bench.ipynb #8f50c7a9
+def _hexagon(u, v):
+    t, r = np.arctan2(v, u), np.hypot(u, v)
+    return r*np.cos(np.mod(t, np.pi/3) - np.pi/6) <= 0.87
+
+PATTERNS = {   # fills in the object's own coordinates (they turn with it); True where the second colour goes
+    'stripes': lambda u, v: np.sin(3.2*np.pi*u) > 0,
+    'checker': lambda u, v: np.sin(2.6*np.pi*u)*np.sin(2.6*np.pi*v) > 0,
+    'dots':    lambda u, v: np.hypot(np.mod(u*2.6, 1) - .5, np.mod(v*2.6, 1) - .5) < .3,
+    'rings':   lambda u, v: np.sin(3.2*np.pi*np.hypot(u, v)) > 0,
+}
+BENCH2_SHAPES = ('circle', 'square', 'triangle', 'cross')
+BENCH2_CLASSES = [f'{p} {s}' for s in BENCH2_SHAPES for p in PATTERNS]
+CONFUSER_SHAPES = {'ellipse': lambda u, v: u**2 + (v/0.6)**2 <= 1, 'hexagon': _hexagon,
+                   'heart': SHAPES['heart'], 'crescent': SHAPES['crescent']}
+
+# %% ../../nbs/00_foundations/02_bench.ipynb #a65e4824
+_PHOTOS = ('camera', 'coins', 'immunohistochemistry', 'retina', 'hubble_deep_field', 'brick', 'grass', 'gravel', 'moon',
+          'page', 'text')
+
+@lru_cache(None)
+def _photos() -> tuple: return tuple(to_rgb(getattr(skimage.data, name)()).astype(np.float32)/255 for name in _PHOTOS)
+
+def _photo_crop(rng, size):
+    "A random photo crop, rescaled (0.6-2.5x the image side), maybe mirrored, with random contrast."
+    p = _photos()[rng.integers(len(_PHOTOS))]
+    span = int(min(size*rng.uniform(0.6, 2.5), *p.shape[:2]))
+    i, j = int(rng.integers(0, p.shape[0] - span + 1)), int(rng.integers(0, p.shape[1] - span + 1))
+    idx = (np.arange(size)*span/size).astype(int)
+    crop = p[i + idx][:, j + idx]
+    if rng.random() < 0.5: crop = crop[:, ::-1]
+    lo, hi = rng.uniform(0, 0.3), rng.uniform(0.55, 0.9)
+    return (lo + (hi - lo)*crop).astype(np.float32)
+
+# %% ../../nbs/00_foundations/02_bench.ipynb #20c785a3
+def _paint(rng, img, yy, xx, inside, fill, centre, radius):
+    "Paint region `inside` (turned at random) in one colour with `fill` in a second, darker or opposite one; its mask."
+    a = rng.uniform(0, 2*np.pi); ca, sa = np.cos(a), np.sin(a)
+    dx, dy = (xx - centre[0])/radius, (yy - centre[1])/radius
+    u, v = ca*dx + sa*dy, -sa*dx + ca*dy
+    mask, c1 = inside(u, v), _colour(rng)
+    c2 = c1*rng.uniform(0.15, 0.45) if rng.random() < 0.5 else np.clip(1 - c1*rng.uniform(.5, 1), 0, 1)
+    img[mask] = np.where(fill(u, v)[..., None], c2, c1)[mask]
+    return mask
+
+def _solid(u, v): return np.zeros_like(u, bool)
+
+def _confuser(rng, img, yy, xx, taken):
+    "A distractor sharing one cue with the classes: a class shape filled solid, or another shape with a class pattern."
+    s = img.shape[0]
+    for _ in range(10):   # a free place if one is found in 10 tries
+        r = rng.uniform(0.08, 0.2)*s; x0, y0 = rng.uniform(r, s - r, 2)
+        if all(np.hypot(x0 - a, y0 - b) > (r + c)*0.9 for a, b, c in taken): break
+    taken.append((x0, y0, r))
+    if rng.random() < 0.5: inside, fill = SHAPES[BENCH2_SHAPES[rng.integers(4)]], _solid
+    else: inside, fill = list(CONFUSER_SHAPES.values())[rng.integers(4)], list(PATTERNS.values())[rng.integers(4)]
+    _paint(rng, img, yy, xx, inside, fill, (x0, y0), r)
+
+def _occluder(rng, img, yy, xx, centre, radius):
+    "With probability 0.4, cover a bar across the object with another photo crop; the bar's pixels (or None)."
+    if rng.random() >= 0.4: return None
+    w, angle, offset = rng.uniform(0.25, 0.5)*radius, rng.uniform(0, np.pi), rng.uniform(-0.6, 0.6)*radius
+    bar = np.abs((xx - centre[0])*np.cos(angle) + (yy - centre[1])*np.sin(angle) - offset) < w
+    img[bar] = _photo_crop(rng, img.shape[0])[bar]
+    return bar
+
+def _generate_v2(rng, s:int, two_objects:bool):
+    "Version 2: image `[s,s,3]`, labels `[k]`, masks `[k,s,s]` (see the text above)."
+    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) + 0.5
+    img = _photo_crop(rng, s)
+    if two_objects:
+        labels = rng.choice(len(BENCH2_CLASSES), 2, replace=False)
+        cx = [0.25, 0.75] if rng.random() < 0.5 else [0.75, 0.25]
+        places = [((c + rng.uniform(-.03, .03))*s, rng.uniform(.3, .7)*s, rng.uniform(.13, .2)*s) for c in cx]
+        count = int(rng.integers(0, 2))
+    else:
+        labels = np.array([rng.integers(len(BENCH2_CLASSES))])
+        r = rng.uniform(0.11, 0.3)*s
+        places = [(*rng.uniform(r*0.8, s - r*0.8, 2), r)]
+        count = int(rng.integers(1, 4))
+    taken = list(places)
+    for _ in range(count): _confuser(rng, img, yy, xx, taken)
+    masks = []
+    for label, (x0, y0, r) in zip(labels, places):
+        shape, pattern = BENCH2_SHAPES[label // len(PATTERNS)], list(PATTERNS)[label % len(PATTERNS)]
+        masks.append(_paint(rng, img, yy, xx, SHAPES[shape], PATTERNS[pattern], (x0, y0), r))
+        bar = _occluder(rng, img, yy, xx, (x0, y0), r)
+        if bar is not None: masks = [m & ~bar for m in masks]   # the masks cover what is visible
+    return np.clip(img + rng.normal(0, 0.03, img.shape).astype(np.float32), 0, 1), labels, np.stack(masks)
 
 # %% ../../nbs/00_foundations/02_bench.ipynb #5d935a90
 def digits(split:str='train', size:int=32, seed:int=0) -> torch.utils.data.TensorDataset:

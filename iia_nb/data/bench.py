@@ -135,7 +135,8 @@ class SyntheticBench(torch.utils.data.Dataset):
         "Image `[H,W,3]` float32, labels `[k]`, masks `[k,H,W]` for item `i` (k = 1 or 2), as NumPy arrays."
         if not 0 <= i < self.n: raise IndexError(f"index {i} out of range for {self.n} images")
         if self.version == 2:
-            return _generate_v2(_rng(self.seed + 2000 + 1000*self.two_objects, self.split, i), self.size, self.two_objects)
+            rng = _rng(self.seed + 2000 + 1000*self.two_objects, self.split, i)
+            return _generate_v2(rng, self.size, self.two_objects)
         rng, s = _rng(self.seed + 1000*self.two_objects, self.split, i), self.size
         yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) + 0.5
         img = _background(rng, s)

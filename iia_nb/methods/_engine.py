@@ -4,18 +4,18 @@
 
 # %% ../../nbs/10_methods/01_engine.ipynb #3d348f4c
 from __future__ import annotations
-import math
+import math, os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_int, resolve_targets
 from ..data.images import transform_for
 from ..models.backbone import backbone
-from ..models.hooks import hooks
+from ..models.hooks import hooks, memory_meter
 
 # %% auto #0
-__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'chunked', 'input_grads', 'path_points', 'gaussian_blur',
-           'input_reference', 'rollout']
+__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'memory_budget', 'row_chunks', 'draws_per_chunk', 'chunked',
+           'input_grads', 'path_points', 'gaussian_blur', 'input_reference', 'rollout']
 
 # %% ../../nbs/10_methods/01_engine.ipynb #ea5fb4f6
 def cnn_backbone(model, method:str='this method'):
@@ -58,17 +58,45 @@ def point_grads(model:nn.Module, x:torch.Tensor, # model (eval mode); images [B,
     return [o.detach() for o in outs], list(gs), t, logits.detach()
 
 # %% ../../nbs/10_methods/01_engine.ipynb #6c0fba14
+_BUDGET_GB = {'gb': None}
+
+def memory_budget(gb:float|None=None) -> float:
+    """The memory budget in bytes that chunks are sized to: `gb` sets it for this process; else `IIA_NB_MEMORY_GB`
+    from the environment, else 2 GB."""
+    if gb is not None:
+        if isinstance(gb, bool) or not isinstance(gb, (int, float)) or not gb > 0:
+            raise ValueError(f"the memory budget must be a positive number of GB, got {gb!r}")
+        _BUDGET_GB['gb'] = float(gb)
+    return (_BUDGET_GB['gb'] or float(os.environ.get('IIA_NB_MEMORY_GB', 2)))*2**30
+
+def row_chunks(n:int, batch_size:int|None=None):
+    """Index chunks covering rows `0..n-1`: `batch_size` rows each; or (None) one metered row first, then as many rows
+    per chunk as `memory_budget()` allows. A generator: the first chunk is metered while the caller computes it."""
+    if batch_size is not None:
+        check_int('batch_size', batch_size)
+        for s in range(0, n, batch_size): yield torch.arange(s, min(s + batch_size, n))
+        return
+    if n < 1: return
+    with memory_meter() as used: yield torch.arange(1)
+    step = max(1, int(memory_budget() // max(used['bytes'], 1)))
+    for s in range(1, n, step): yield torch.arange(s, min(s + step, n))
+
+def draws_per_chunk(batch_size:int|None, x:torch.Tensor, copies:int=8) -> int:
+    """Draws (noisy copies, masks, path points) of a whole batch `x` built at once: `batch_size // B`, or (None) as
+    many as fit into the budget at `copies` tensors of `x`'s size per draw."""
+    if batch_size is not None: return max(1, check_int('batch_size', batch_size)//len(x))
+    return max(1, int(memory_budget() // (copies*x.numel()*x.element_size())))
+
 def chunked(fn, # fn(rows) -> a tensor with one entry per row; `rows` is an index tensor
             n:int, # number of rows
-            batch_size:int, # most rows per call
+            batch_size:int|None=None, # most rows per call; None: as the memory budget allows (`row_chunks`)
            ) -> torch.Tensor:
-    "`fn(rows)` for `rows` = 0..n-1 in chunks of at most `batch_size`, concatenated."
-    check_int('batch_size', batch_size)
-    return torch.cat([fn(torch.arange(s, min(s + batch_size, n))) for s in range(0, n, batch_size)])
+    "`fn(rows)` for `rows` = 0..n-1 in chunks (`row_chunks`), concatenated."
+    return torch.cat([fn(rows) for rows in row_chunks(n, batch_size)])
 
 def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input rows [N,C,H,W]
                 t:torch.Tensor, # target class of each row [N]
-                batch_size:int=64, # most rows in one forward/backward
+                batch_size:int|None=None, # most rows in one forward/backward; None: as the budget allows
                ) -> torch.Tensor:
     "`∂ model(v)[i, t[i]] / ∂ v[i]` for every row, `[N,C,H,W]`, in chunks of `batch_size` rows."
     def grads(rows):

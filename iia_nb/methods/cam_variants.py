@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, check_int, resolve_targets, resize_to, normalize
+from ..core import check_images, resolve_targets, resize_to, normalize
 from .registry import register
 from ._engine import cnn_backbone, point_grads, chunked
 from ..models.hooks import hooks, replace_output
@@ -114,7 +114,7 @@ def ablation_weights(
     y: torch.Tensor,
     t: torch.Tensor,  # model; images; stage activation [B,C,h,w]; target logits [B]; targets [B]
     layer=-1,  # the stage A comes from
-    batch_size: int = 128,  # ablated copies per pass
+    batch_size: int | None = None,  # ablated copies per pass
 ) -> torch.Tensor:
     "`(y - y_c)/y` per channel `[B,C]`, `y_c` = target logit with channel `c` of `A` zeroed."
     if (y == 0).any(): raise ValueError("Ablation-CAM divides by the target logit, which is 0 for some image")
@@ -123,7 +123,7 @@ def ablation_weights(
         b, c = rows // C, rows % C
         v = A[b]; v[torch.arange(len(rows)), c] = 0   # A[b] is a copy
         return logits_above(model, layer, v, x).gather(1, t[b][:, None])[:, 0]
-    with torch.no_grad(): yc = chunked(ablated, B*C, check_int('batch_size', batch_size)).view(B, C)
+    with torch.no_grad(): yc = chunked(ablated, B*C, batch_size).view(B, C)
     return (y[:, None] - yc)/y[:, None]
 
 _ABLATION = ('Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free '
@@ -133,10 +133,10 @@ _ABLATION = ('Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Conv
           passes='1 forward + C passes above the stage')
 def ablationcam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
                 target=None, layer=-1, # None (predicted class), an int, or B ints; the stage (index or name)
-                batch_size:int=128, # ablated copies per pass through the layers above the stage
+                batch_size:int|None=None, # ablated copies per pass through the layers above the stage
                ) -> torch.Tensor:
     "Ablation-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
-    x = check_images(x); check_int('batch_size', batch_size)
+    x = check_images(x)
     A, logits, t = stage_forward(model, x, target, layer)
     w = ablation_weights(model, x, A, logits.gather(1, t[:, None])[:, 0], t, layer, batch_size)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
@@ -155,12 +155,11 @@ _SCORECAM = 'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Conv
           reference=_SCORECAM)
 def scorecam(model:nn.Module, x:torch.Tensor, target=None, # model (eval mode) or Backbone; images; target(s)
              layer=-1, # the stage: an index (-1 = L) or a stage name
-             batch_size:int=64, # masked images per forward pass
+             batch_size:int|None=None, # masked images per forward pass
              score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
             ) -> torch.Tensor:
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x)
-    check_int('batch_size', batch_size)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     bb = cnn_backbone(model)
     A, _, t = stage_forward(bb, x, target, layer)
@@ -259,13 +258,12 @@ def reciprocam(
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
     target=None,  # None (predicted class), an int, or B ints
     layer=-1,  # the stage: an index (-1 = L) or a stage name
-    batch_size: int = 128,  # masked feature maps per pass through the layers above the stage
+    batch_size: int | None = None,  # masked feature maps per pass through the layers above the stage
     gaussian: bool = False,  # 3x3 Gaussian spatial masks instead of one-hot
     score: str = 'prob',  # 'prob' (softmax, the paper) or 'logit'
 ) -> torch.Tensor:
     "Recipro-CAM `[B,H,W]` in [0, 1] (min-max per image on the stage grid), resized bilinearly to the input."
     x = check_images(x)
-    check_int('batch_size', batch_size)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     if not isinstance(gaussian, bool): raise ValueError(f"gaussian must be True or False, got {gaussian!r}")
     A, _, t = stage_forward(model, x, target, layer)

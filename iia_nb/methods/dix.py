@@ -17,7 +17,7 @@ __all__ = ['DIX_PRESETS', 'dix_layer_maps', 'dix']
 
 # %% ../../nbs/10_methods/12_dix.ipynb #a27814b9
 def dix_layer_maps(model:nn.Module, x:torch.Tensor, target=None, layers=(-1,), n:int=10, phi:str|None=None,
-                   batch_size:int=256) -> list:
+                   batch_size:int|None=None) -> list:
     "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L)."
     bb = backbone(model); x = check_images(x)
     t = bb.targets(x, target)                            # once: each layer's `iia` then only checks it
@@ -29,7 +29,7 @@ def dix(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
         n:int=10, # path points per layer
         phi:str|None=None, # integrand: 'act_grad' (r∘g, CNN default), 'grad' (g), or 'gr' (ViT)
         combine:str='mean', # 'mean' (the thesis) or 'product' (the MUL ablation)
-        batch_size:int=256) -> torch.Tensor:
+        batch_size:int|None=None) -> torch.Tensor:
     "DIX maps `[B,H,W]`: the per-layer maps over `layers`, combined."
     if combine not in ('mean', 'product'): raise ValueError(f"combine must be 'mean' or 'product', got {combine!r}")
     maps = torch.stack(dix_layer_maps(model, x, target, layers, n, phi, batch_size))

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 from ..core import check_images, check_int, model_targets, postprocess
 from .registry import register
-from ._engine import input_grads, input_reference
+from ._engine import input_grads, input_reference, draws_per_chunk
 
 # %% auto #0
 __all__ = ['noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients', 'guided_ig', 'gaussian_matrix',
@@ -28,15 +28,15 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
                      noise_level:float=0.15, # noise std as a fraction of each image's value range (max - min)
                      squared:bool=False, # average the squared gradients (PAIR's `magnitude=True`)
                      seed:int=0, # seed of the noise generator (on x's device)
-                     batch_size:int=64, # most rows (noisy copies) in one forward/backward
+                     batch_size:int|None=None, # most rows (noisy copies) in one forward/backward
                     ) -> torch.Tensor:
     "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n` noisy copies of each image."
-    x = check_images(x); check_int('n', n); check_int('batch_size', batch_size)
+    x = check_images(x); check_int('n', n)
     if not noise_level >= 0: raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
     t, B = model_targets(model, x, target), len(x)
     sigma = noise_level*(x.flatten(1).amax(1) - x.flatten(1).amin(1))
     z, total = noise_draws(x, n, seed), torch.zeros_like(x)
-    per_chunk = max(1, batch_size // B)                   # noise draws per chunk: about batch_size rows
+    per_chunk = draws_per_chunk(batch_size, x)   # noise draws per chunk
     for k in range(0, n, per_chunk):
         zk = z[k:k + per_chunk]; m = len(zk)
         rows = (x[:, None] + sigma.view(B, 1, 1, 1, 1)*zk[None]).flatten(0, 1)
@@ -56,7 +56,7 @@ def smoothgrad(
     squared: bool = False,
     times_input: bool = False,  # multiply the averaged gradient by the input
     seed: int = 0,
-    batch_size: int = 64,
+    batch_size: int | None = None,
 ) -> torch.Tensor:
     "SmoothGrad map `[B,H,W]`: the channel mean of `smooth_gradients` (times `x` if `times_input`), raw."
     att = smooth_gradients(model, x, target, n, noise_level, squared, seed, batch_size)
@@ -95,11 +95,11 @@ def guided_integrated_gradients(
     fraction: float = 0.25,  # share of the features moved per round (smallest |gradient| first)
     max_dist: float = 0.02,  # how far (in alpha) a feature may deviate from the straight path
     baseline='zero',  # reference: 'zero', 'black', 'blur' or a tensor
-    batch_size: int = 64,  # most rows (images) in one forward/backward
+    batch_size: int | None = None,  # most rows (images) in one forward/backward
 ) -> torch.Tensor:
     """Guided IG attributions `[B,3,H,W]`: the Riemann sum of the gradient along the adaptive path from the reference
     to `x`."""
-    x = check_images(x); check_int('steps', steps); check_int('batch_size', batch_size)
+    x = check_images(x); check_int('steps', steps)
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
     if not 0 <= max_dist <= 1: raise ValueError(f"max_dist must lie in [0, 1], got {max_dist!r}")
     t = model_targets(model, x, target)
@@ -120,7 +120,7 @@ def guided_integrated_gradients(
     reference='Kapishnikov et al., Guided Integrated Gradients: an Adaptive Path Method for Removing Noise, CVPR 2021',
 )
 def guided_ig(model:nn.Module, x:torch.Tensor, target=None, steps:int=200, fraction:float=0.25, max_dist:float=0.02,
-              baseline='zero', batch_size:int=64) -> torch.Tensor:
+              baseline='zero', batch_size:int|None=None) -> torch.Tensor:
     "Guided IG map `[B,H,W]`: the channel mean of `guided_integrated_gradients`, raw (signed)."
     return postprocess(
         guided_integrated_gradients(model, x, target, steps, fraction, max_dist, baseline, batch_size), x, reduce='mean'
@@ -154,17 +154,17 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
                               steps:int=100, # K, steps along the blur path
                               grad_step:float=0.01, # h, step of the finite difference in sigma
                               sqrt:bool=False, # space the sigmas as sqrt(k max_sigma / K)
-                              batch_size:int=64, # most rows (path points) in one forward/backward
+                              batch_size:int|None=None, # most rows (path points) in one forward/backward
                              ) -> torch.Tensor:
     "Blur IG attributions `[B,3,H,W]`: the Riemann sum along the path of Gaussian blurs from `max_sigma` to the image."
-    x = check_images(x); check_int('steps', steps); check_int('batch_size', batch_size)
+    x = check_images(x); check_int('steps', steps)
     if not max_sigma > 0: raise ValueError(f"max_sigma must be > 0, got {max_sigma!r}")
     if not grad_step > 0: raise ValueError(f"grad_step must be > 0, got {grad_step!r}")
-    t, B = model_targets(model, x, target), len(x)
+    t = model_targets(model, x, target)
     s = torch.arange(steps + 1, dtype=torch.float64)*max_sigma/steps
     sig = s.sqrt() if sqrt else s
     dsig, att = (sig[1:] - sig[:-1]).to(x), torch.zeros_like(x)
-    per_chunk = max(1, batch_size // B)
+    per_chunk = draws_per_chunk(batch_size, x)
     for k in range(0, steps, per_chunk):
         sk = sig[k:min(k + per_chunk, steps)]; m = len(sk)
         v = blur_batch(x, sk)                                              # [B,m,C,H,W]
@@ -176,7 +176,7 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
 @register('blur_ig', label='BlurIG', display='abs', family='path', kinds=('cnn', 'vit'),
           passes='steps forward + steps backward', reference='Xu et al., Attribution in Scale and Space, CVPR 2020')
 def blur_ig(model:nn.Module, x:torch.Tensor, target=None, max_sigma:float=50.0, steps:int=100, grad_step:float=0.01,
-            sqrt:bool=False, batch_size:int=64) -> torch.Tensor:
+            sqrt:bool=False, batch_size:int|None=None) -> torch.Tensor:
     "Blur IG map `[B,H,W]`: the channel mean of `blur_integrated_gradients`, raw (signed)."
     return postprocess(
         blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean'

@@ -21,7 +21,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
                          n:int=10, # number of points on the path
                          rule:str='right', # quadrature: 'right' (the papers), 'left', 'middle', 'trapezoid'
                          baseline='zero', # reference: 'zero', 'black', 'blur' or a tensor
-                         batch_size:int=64, # most rows (interpolants) in one forward/backward
+                         batch_size:int|None=None, # most rows (interpolants) in one forward/backward
                         ) -> torch.Tensor:
     "IG attributions `[B,3,H,W]`: `(x - r)` times the quadrature of the gradient along the straight path."
     x = check_images(x)
@@ -37,6 +37,6 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
 @register('ig', label='IG', display='abs', family='path', kinds=('cnn', 'vit'), passes='n forward + n backward',
           reference='Sundararajan et al., Axiomatic Attribution for Deep Networks, ICML 2017')
 def ig(model:nn.Module, x:torch.Tensor, target=None, n:int=10, rule:str='right', baseline='zero',
-       batch_size:int=64) -> torch.Tensor:
+       batch_size:int|None=None) -> torch.Tensor:
     "Integrated Gradients map `[B,H,W]`: the channel mean of `integrated_gradients`, raw (signed)."
     return postprocess(integrated_gradients(model, x, target, n, rule, baseline, batch_size), x, reduce='mean')

@@ -10,8 +10,8 @@ import torch
 import torch.nn as nn
 from ..core import check_images, postprocess, resize_to
 from .registry import register
-from ._engine import path_points, rollout
-from ..models.hooks import (expand, interpolate, interpolants, row_alphas, channel_min, hooks, replace_input,
+from ._engine import path_points, rollout, row_chunks
+from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_input, count_bytes,
                                   replace_output, grad_from_here)
 from ..models.backbone import backbone
 
@@ -46,46 +46,82 @@ def resolve_points(bb, points, x:torch.Tensor) -> tuple:
     return inp, mods if len(mods) < 2 else _forward_order(bb, mods, x)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea
-def _interpolate_at(module, cut, alphas, st, keep=None):
-    """Hooks that give `module`'s output `n` interpolants per row (`keep(leaf, u - r)` is told about the deepest
-    point's); the batch grows at the module, or at the input of `cut`, its block, when it is not a cut itself."""
+def _fan_out(u:torch.Tensor, alphas:torch.Tensor, leaves:dict|None=None) -> torch.Tensor:
+    """Rows `i*n + k` = `r_i + alphas[k] (u_i - r_i)` (`r` the channel minimum), written in one pass. `leaves` (the
+    deepest point's) receives `r` and `d = u - r` as leaves, so that autograd itself sums each row's n
+    gradients: `∂/∂r = Σ_k g_k` and `∂/∂d = Σ_k alphas[k] g_k`; the interpolants' gradients are never multiplied."""
+    r = channel_min(u).expand_as(u); d = u - r
+    if leaves is not None:
+        torch.set_grad_enabled(True)                  # the graph starts here (the trunk ran under no_grad)
+        r, d = r.detach().requires_grad_(), d.detach().requires_grad_(); leaves.update(r=r, d=d)
+    a = alphas.to(u).view(1, -1, *[1]*(u.ndim - 1))
+    v = torch.addcmul(r.unsqueeze(1), a, d.unsqueeze(1)).flatten(0, 1)
+    count_bytes(v, 1 if leaves is None else 3)        # made in a hook: metered here (with its gradient and a g)
+    return v
+
+def _interpolate_at(module, cut, alphas, st, leaves=None):
+    """Hooks that give `module`'s output `n` interpolants per row; the batch grows at the module, or at the input of
+    `cut`, its block, when it is not a cut itself (then the rows of a group are equal up to the module)."""
     n = len(alphas)
     if cut is not module: st.enter_context(replace_input(cut, lambda z: expand(z, n)))
-    def fn(u):
-        r = channel_min(u)
-        v = interpolants(u, r, alphas) if cut is module else interpolate(u, r, row_alphas(alphas, len(u)//n))
-        if keep is None: return v
-        leaf = grad_from_here(v)
-        keep(leaf, (u - r) if cut is module else (u - r)[::n])   # u - r does not depend on the last index
-        return leaf.clone()                                       # a non-leaf: in-place ops downstream stay legal
+    fn = (lambda u: _fan_out(u, alphas, leaves)) if cut is module else (lambda u: _fan_out(u[::n], alphas, leaves))
     st.enter_context(replace_output(module, fn))
 
-def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size):
-    "Mean over index tuples of `(u^L - r^L) * q^L` at the deepest point: `[B,C,h,w]` (or `[B,3,H,W]` at the input)."
+_AFFINE_LEAVES = (nn.Linear, nn.Identity, nn.Dropout, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AvgPool2d)
+
+def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
+    """Whether the network after `module` (a cut) is affine in `module`'s output: every module that runs after it is
+    one of `_AFFINE_LEAVES` (average pooling, flatten, dropout in eval mode, linear), and on the image `x1` the logits
+    at the middle of `module`'s path are the mean of those at its ends (which catches functional steps in `forward`,
+    such as an activation, that module hooks cannot see)."""
+    calls, done = [], []
+    leaves = [m for m in bb.model.modules() if not any(True for _ in m.children())]
+    spec = [(m, lambda m, a: calls.append((m, bool(done))), 'pre') for m in leaves]
+    with hooks(*spec, (module, lambda m, a, o: done.append(True))), torch.no_grad(): bb.model(x1)
+    after = [m for m, late in calls if late]
+    if not done or not after or not all(isinstance(m, _AFFINE_LEAVES) for m in after): return False
+    def logits_at(a):
+        with replace_output(module, lambda u: channel_min(u) + a*(u - channel_min(u))), torch.no_grad():
+            return bb.model(x1)
+    f0, f1, fm = logits_at(0.), logits_at(1.), logits_at(.5)
+    return torch.allclose(fm, (f0 + f1)/2, rtol=1e-4, atol=1e-5*float(f1.abs().max()))
+
+def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head='auto'):
+    """Mean over index tuples of `(u^L - r^L) * q^L` at the deepest point: `[B,C,h,w]` (or `[B,3,H,W]` at the input).
+    Chunks hold as many first-level rows as `batch_size` rows at the deepest point allow (at least one), or (None) as
+    the memory budget allows (`row_chunks`, the first row metered). With an affine
+    head (`head='auto'` and `_affine_head`), the gradient at the deepest point is the same for its n interpolants, so
+    it is taken once per row (at `a = 1`) and the two sums are `n g` and `(Σ_k a_k) g`."""
     n, B = len(alphas), len(x)
+    fast = head == 'auto' and bool(layers) and bb.cut(layers[-1]) is layers[-1] and _affine_head(bb, layers[-1], x[:1])
+    deep = torch.ones(1, device=x.device) if fast else alphas
     first = interpolants(x, torch.zeros_like(x), alphas) if inp else x
     img = torch.arange(B, device=x.device)
     img = expand(img, n) if inp else img
-    E = n**len(layers)                                   # tuples per first-level row
-    step = max(1, batch_size // E)
+    E = n**(len(layers) - fast)                          # rows at the deepest point per first-level row
+    step = None if batch_size is None else max(1, batch_size // E)
     acc, cuts = None, [bb.cut(l) for l in layers]          # found once, not per chunk
-    for s in range(0, len(first), step):
-        rows, state = first[s:s + step], {}
+    for idx in row_chunks(len(first), step):
+        s, e = int(idx[0]), int(idx[-1]) + 1
+        rows, leaves = first[s:e], {}
         with contextlib.ExitStack() as st:
             for l, c in zip(layers[:-1], cuts): _interpolate_at(l, c, alphas, st)
             if layers:
-                _interpolate_at(layers[-1], cuts[-1], alphas, st, keep=lambda v, d: state.update(v=v, d=d))
+                _interpolate_at(layers[-1], cuts[-1], deep, st, leaves)
                 st.enter_context(torch.no_grad())
-            else: rows = rows.detach().requires_grad_(); state.update(v=rows, d=x[img[s:s + step]])
+            else: rows = rows.detach().requires_grad_()
             logits = bb.model(rows)
-        tt = expand(t[img[s:s + step]], E)
-        g, = torch.autograd.grad(logits.gather(1, tt[:, None]).sum(), state['v'])
-        q = g if integrand == 'grad' else state['v'].detach()*g
-        group = n if layers else 1                       # sum q over the deepest point's path first, then one product
-        q = q.view(-1, group, *q.shape[1:]).sum(1)
-        contrib = state['d']*q
-        if acc is None: acc = torch.zeros(B, *contrib.shape[1:], device=x.device)
-        acc.index_add_(0, expand(img[s:s + step], E // group), contrib)
+        score = logits.gather(1, expand(t[img[s:e]], E)[:, None]).sum()
+        if not layers:                                  # the input alone: one gradient per row
+            g, = torch.autograd.grad(score, rows)
+            contrib = x[img[s:e]]*(g if integrand == 'grad' else rows.detach()*g)
+        else:
+            gr, gd = torch.autograd.grad(score, (leaves['r'], leaves['d']))    # Σ_k g_k, Σ_k a_k g_k
+            if fast: gr, gd = n*gr, alphas.sum()*gd
+            r, d = leaves['r'].detach(), leaves['d'].detach()
+            contrib = d*(gr if integrand == 'grad' else r*gr + d*gd)        # Σ_k v_k g_k = r Σ g_k + d Σ a_k g_k
+        if acc is None: acc = contrib.new_zeros(B, *contrib.shape[1:])
+        acc.index_add_(0, expand(img[s:e], len(contrib)//len(rows)), contrib)
     return acc/(n**(inp + len(layers)))
 
 # %% ../../nbs/10_methods/11_iia.ipynb #f9a65946
@@ -100,8 +136,8 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
     n, B, m = len(alphas), len(x), inp + len(layers)
     K = n**m
     acc, blocks = torch.zeros(B, *bb.grid, device=x.device), None
-    for s in range(0, B*K, batch_size):
-        rows = torch.arange(s, min(s + batch_size, B*K), device=x.device)
+    for rows in row_chunks(B*K, batch_size):
+        rows = rows.to(x.device)
         img, tup = rows // K, rows % K
         a = [alphas[(tup // n**(m - 1 - j)) % n] for j in range(m)]   # coefficient of each row at each point
         xin = x[img]*a[0].view(-1, 1, 1, 1) if inp else x[img]
@@ -133,7 +169,8 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
         points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, stage/block names, or any module
         n:int=10, # path points per interpolated point (a = k/n)
         integrand:str|None=None, # 'act_grad' (CNN default), 'grad', or 'gr' (ViT, the only one there)
-        batch_size:int=256, # most rows in one forward/backward
+        batch_size:int|None=None, # most rows in one forward/backward; None: as the memory budget allows
+        head:str='auto', # CNN: 'auto' takes an affine head's gradient once per row (`_affine_head`); 'generic' never
        ) -> torch.Tensor:
     "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
     bb = backbone(model); x = check_images(x)
@@ -147,7 +184,8 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
     integrand = integrand or 'act_grad'
     if integrand not in ('act_grad', 'grad'):
         raise ValueError(f"on a CNN the integrand is 'act_grad' or 'grad', got {integrand!r}")
-    with torch.enable_grad(): att = _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size)
+    if head not in ('auto', 'generic'): raise ValueError(f"head must be 'auto' or 'generic', got {head!r}")
+    with torch.enable_grad(): att = _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head)
     return postprocess(att, x, reduce='mean')
 
 # %% ../../nbs/10_methods/11_iia.ipynb #423dedeb
@@ -173,21 +211,22 @@ def _cnn_released(bb, x, t, n, batch_size):
     alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
     first, img = interpolants(x, torch.zeros_like(x), alphas), expand(torch.arange(len(x), device=x.device), n + 1)
     acc = None
-    for s in range(0, len(first), batch_size):
-        state = {}
+    for idx in row_chunks(len(first), batch_size):
+        state, s, e = {}, int(idx[0]), int(idx[-1]) + 1
         def at_L(u):
             leaf = grad_from_here(u); state['A'] = leaf; return leaf.clone()
-        with replace_output(bb.stage(-1), at_L), torch.no_grad(): logits = bb.model(first[s:s + batch_size])
-        g, = torch.autograd.grad(logits.gather(1, t[img[s:s + batch_size]][:, None]).sum(), state['A'])
+        with replace_output(bb.stage(-1), at_L), torch.no_grad(): logits = bb.model(first[s:e])
+        g, = torch.autograd.grad(logits.gather(1, t[img[s:e]][:, None]).sum(), state['A'])
         contrib = (state['A'].detach().relu()*g).sum(1)
-        if acc is None: acc = torch.zeros(len(x), *contrib.shape[1:], device=x.device)
-        acc.index_add_(0, img[s:s + batch_size], contrib)
+        if acc is None: acc = contrib.new_zeros(len(x), *contrib.shape[1:])
+        acc.index_add_(0, img[s:e], contrib)
     return acc
 
 @register('iia_released', label='IIA (released code)', display='signed', family='iia', kinds=('cnn', 'vit'),
           passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
           reference=_REF + ' (authors\' released code)')
-def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int | None=None, batch_size:int=256) -> torch.Tensor:
+def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None,
+                 batch_size:int|None=None) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
     bb = backbone(model); x = check_images(x)
     t = bb.targets(x, target)

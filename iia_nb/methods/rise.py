@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_images, check_int, model_targets
 from .registry import register
-from ._engine import chunked, input_reference
+from ._engine import chunked, input_reference, draws_per_chunk
 
 # %% auto #0
 __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
@@ -57,17 +57,16 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
          p:float=0.5, # probability that a cell is kept
          seed:int=0, # seed of the mask generator (on x's device)
          baseline='zero', # what removed pixels become: 'zero' (the paper), 'black', 'blur' or a tensor
-         batch_size:int=64, # most masked copies in one forward pass
+         batch_size:int|None=None, # most masked copies in one forward pass
         ) -> torch.Tensor:
     "RISE saliency `[B,H,W]`: `Σ_i P(y | r + M_i∘(x - r)) M_i / (N p)`, non-negative, at the input's resolution."
     x = check_images(x)
-    check_int('batch_size', batch_size)
     B, H, W = len(x), *x.shape[-2:]
     grid, dy, dx = mask_draws(n, s, p, seed, (H, W), x.device)
     with torch.no_grad():
         t = model_targets(model, x, target)              # a forward pass only when target is None
         r = input_reference(x, baseline, model)
-        sal, per_chunk = x.new_zeros(B, H, W), max(1, batch_size // B)
+        sal, per_chunk = x.new_zeros(B, H, W), draws_per_chunk(batch_size, x)
         for k in range(0, n, per_chunk):
             m = build_masks(grid[k:k + per_chunk], dy[k:k + per_chunk], dx[k:k + per_chunk], (H, W)).to(x.dtype)
             rows = (r[:, None] + m[None, :, None]*(x - r)[:, None]).flatten(0, 1)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from ..core import check_images, check_int, resolve_targets, normalize
+from ..core import check_images, resolve_targets, normalize
 from .registry import register
 from .cam_variants import spatial_masks
 from .attention import _RECIPRO, _grid_map
@@ -52,14 +52,13 @@ def vit_reciprocam(
     kernel: str = 'gaussian',  # 'gaussian' (3x3 neighbourhood) or 'single' (the token alone)
     keep_cls: bool = True,  # keep the prefix (CLS) tokens in every masked copy
     mask_skip=False,  # the block's residual: False (unmasked, authors), True (masked, openvino_xai), 'ln' (OTX)
-    batch_size: int = 256,  # most masked copies in one forward
+    batch_size: int | None = None,  # most masked copies in one forward
 ) -> torch.Tensor:
     """ViT-ReciproCAM maps `[B,H,W]` in [0,1]: the target's softmax score per masked copy, min-max per image, on the
     grid, resized."""
     bb = vit_backbone(model, 'vit_reciprocam'); x = check_images(x)
     if mask_skip not in (False, True, 'ln'):
         raise ValueError(f"mask_skip must be False, True or 'ln', got {mask_skip!r}")
-    check_int('batch_size', batch_size)
     i = bb.index(block); b = bb.blocks[i]
     M = reciprocal_masks(bb.grid, bb.num_prefix_tokens, kernel, keep_cls, x.device).to(x.dtype)
     kept = {}

@@ -10,7 +10,7 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'hooks', 'replace_output', 'replace_input',
-           'capture', 'grad_from_here']
+           'capture', 'count_bytes', 'memory_meter', 'grad_from_here']
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #626b9064
 def expand(t:torch.Tensor, n:int) -> torch.Tensor:
@@ -62,6 +62,27 @@ def capture(module:nn.Module, detach:bool=True):
     "While open, every output of `module` is appended to the yielded list (detached unless `detach=False`)."
     out = []
     with hooks((module, lambda m, i, o: out.append(o.detach() if detach else o))): yield out
+
+# %% ../../nbs/00_foundations/04_hooks.ipynb #f4b8490e
+_METERS = []
+
+def count_bytes(t, times:int=1):
+    "Add the bytes of tensor `t` (`times` over) to every open `memory_meter`."
+    if torch.is_tensor(t):
+        for m in _METERS: m['bytes'] += times*t.numel()*t.element_size()
+
+@contextlib.contextmanager
+def memory_meter():
+    """While open, `meter['bytes']` counts every module output and every tensor saved for backward: an upper bound of
+    the memory the computation holds."""
+    meter = dict(bytes=0); _METERS.append(meter)
+    def outputs(m, args, out):
+        for t in (out if isinstance(out, (tuple, list)) else (out,)): count_bytes(t)
+    handle = nn.modules.module.register_module_forward_hook(outputs)
+    def pack(t): count_bytes(t); return t
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): yield meter
+    finally: handle.remove(); _METERS.remove(meter)
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #6ecb6d29
 def grad_from_here(v:torch.Tensor) -> torch.Tensor:

@@ -18,7 +18,8 @@ from ..data.images import transform_for, Preprocess
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'oracle', 'weights_digest', 'code_digest', 'evaluate', 'aggregate']
+__all__ = ['CACHE_VERSION', 'ANCHORS', 'oracle', 'weights_digest', 'code_digest', 'random_map', 'mask_map', 'evaluate',
+           'aggregate']
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #1d3ee120
 def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
@@ -83,6 +84,17 @@ def _load(path:Path) -> dict|None:
         return None
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #f01518ea
+def random_map(model, x, target):
+    "Anchor: an i.i.d. uniform random map per image (seeded: the same for the same image size)."
+    g = torch.Generator().manual_seed(0)
+    return torch.rand(len(x), *x.shape[-2:], generator=g).to(x.device)
+
+def mask_map(model, x, target, masks):
+    "Anchor: the ground-truth mask, ties inside and outside it broken at random (a perfect localiser)."
+    return masks.float() + 1e-3*random_map(model, x, target)
+
+ANCHORS = dict(random=random_map, mask=mask_map)
+
 def _method_fns(methods, method_options) -> dict:
     "`{name: (fn(model, x, target[, masks]), identity)}`: what runs, and what the cache key records of it."
     if isinstance(methods, str): methods = [methods]
@@ -91,11 +103,14 @@ def _method_fns(methods, method_options) -> dict:
         bad = [k for k, v in methods.items() if not callable(v)]
         if bad: raise TypeError(f"methods must map names to callables (model, x, target) -> maps; not callable: {bad}")
         return {k: (v, (k, code_digest(v))) for k, v in methods.items()}
-    unknown = [m for m in methods if m not in METHODS]
+    unknown = [m for m in methods if m not in METHODS and m not in ANCHORS]
     if unknown:
-        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)} or pass a dict name -> callable")
-    return {m: (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {})),
-                (m, sorted(opts.get(m, {}).items()), code_digest(method_info(m).fn))) for m in methods}
+        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}, the anchors {list(ANCHORS)}, or "
+                       "pass a dict name -> callable")
+    anchors = {m: (ANCHORS[m], (m, code_digest(ANCHORS[m]))) for m in methods if m in ANCHORS}
+    return {m: anchors.get(m) or (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {})),
+                                  (m, sorted(opts.get(m, {}).items()), code_digest(method_info(m).fn)))
+            for m in methods}
 
 def _call_method(fn, model, x, target, masks):
     if 'masks' in inspect.signature(fn).parameters: return fn(model, x, target, masks=masks)

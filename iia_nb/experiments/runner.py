@@ -25,9 +25,10 @@ from ..metrics.registry import SEG_COUNTS
 from ..metrics.registry import HIGHER
 
 # %% auto #0
-__all__ = ['CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS', 'VIT_OPTIONS',
-           'LITE_METHODS', 'IMAGENET_VIT', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table',
-           'markdown_table', 'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
+__all__ = ['BENCH_DATA', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS',
+           'VIT_OPTIONS', 'LITE_METHODS', 'IMAGENET_VIT', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks',
+           'paper_table', 'markdown_table', 'Experiment', 'build_dataset', 'run', 'summary', 'experiment',
+           'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git_commit() -> str:
@@ -118,7 +119,7 @@ class Experiment:
     "Methods × metrics for one model on one dataset."
     name:str # names the result files
     model:str # a `load_model` name
-    data:str # 'bench', 'bench2', 'photos', 'imagenet' or 'imagenet-seg'
+    data:str # 'bench', 'bench2', 'bench_v2', 'bench_v2_two', 'photos', 'imagenet' or 'imagenet-seg'
     methods:list # registered method names, or 'name:preset' strings for the options in `options`
     metrics:list # names from `metrics.METRICS`
     n:int=100 # images (the first n of the dataset)
@@ -141,18 +142,22 @@ class _NoLabel(torch.utils.data.Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, i): x, m = self.ds[i]; return x, -1, m
 
+BENCH_DATA = dict(bench=dict(), bench2=dict(two_objects=True), bench_v2=dict(version=2),
+                  bench_v2_two=dict(version=2, two_objects=True))
+
 def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
     "The first `exp.n` items of `exp.data`, at `model`'s input size, unit range."
     tf = transform_for(model)
-    if exp.data in ('bench', 'bench2'):
-        ds = SyntheticBench('test', n=exp.n, seed=exp.seed, size=tf.size[0], two_objects=exp.data == 'bench2')
+    if exp.data in BENCH_DATA:
+        ds = SyntheticBench('test', n=exp.n, seed=exp.seed, size=tf.size[0], **BENCH_DATA[exp.data])
     elif exp.data == 'photos': ds = _Photos(tf)
     elif exp.data in ('imagenet', 'imagenet-seg'):
         if exp.root is None:
             raise ValueError(f"experiment {exp.name!r}: data {exp.data!r} needs `root`, the folder of a local copy")
         ds = (datasets.ImageNetVal(exp.root, transform=tf.to_unit) if exp.data == 'imagenet'
               else _NoLabel(datasets.ImageNetSegmentation(exp.root, size=tf.size[0])))
-    else: raise ValueError(f"unknown data {exp.data!r}; choose from bench, bench2, photos, imagenet, imagenet-seg")
+    else:
+        raise ValueError(f"unknown data {exp.data!r}; choose from {[*BENCH_DATA, 'photos', 'imagenet', 'imagenet-seg']}")
     return torch.utils.data.Subset(ds, range(min(exp.n, len(ds))))
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #b4942248

@@ -11,13 +11,13 @@ import torch.nn.functional as F
 from ..core import seed_everything
 from ..data.bench import SyntheticBench, digits
 from ..data.images import transform_for
-from .zoo import load_model, save_checkpoint
+from .zoo import load_model, save_checkpoint, load_checkpoint
 from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'LENET_RECIPE',
            'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy', 'fit', 'bench_data',
-           'train_bench_cnn', 'train_bench_vit', 'train_bench2', 'permuted_labels', 'train_lenet']
+           'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem', 'train_bench2', 'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -142,7 +142,14 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
 
 # %% ../../nbs/00_foundations/07_train.ipynb #1302e809
 BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
-BENCH2_VIT_RECIPE = dict(n_train=30_000, epochs=5, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
+BENCH2_VIT_RECIPE = dict(n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
+                         stem_from='bench2_cnn')
+
+def init_hybrid_stem(vit:nn.Module, cnn_state:dict):
+    "Copy `bench2_cnn`'s stem and first two stages (a state dict) into `bench2_vit`'s patch embedding (`hybrid_stem`)."
+    names = {'stem.': '0.', 'stages.0.': '1.', 'stages.1.': '2.'}
+    vit.patch_embed.proj.load_state_dict({names[p] + k[len(p):]: v for k, v in cnn_state.items()
+                                          for p in names if k.startswith(p)})
 
 def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
                  recipe:dict, progress:bool=True) -> dict:
@@ -151,6 +158,7 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
     x, y = bench_data('train', recipe['n_train'], progress=progress, version=2)
     xv, yv = bench_data('val', 2000, version=2)
     model, history, t0 = load_model(name, pretrained=False), [], time.time()
+    if 'stem_from' in recipe: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
     def validate(epoch, m):
         history.append(dict(epoch=epoch, val_accuracy=round(accuracy(m, xv, yv), 4),
                             val_confidence=round(confidence(m, xv), 4), seconds=round(time.time() - t0)))

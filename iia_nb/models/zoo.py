@@ -5,7 +5,6 @@
 # %% ../../nbs/00_foundations/05_zoo.ipynb #70701bc8
 from __future__ import annotations
 import contextlib, os, socket, threading
-from functools import partial
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -21,9 +20,9 @@ import torchvision
 import huggingface_hub.constants as hf_constants
 
 # %% auto #0
-__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'bench_vit',
-           'bench2_cnn', 'bench2_vit', 'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint',
-           'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names', 'class_indices']
+__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'hybrid_stem',
+           'bench_vit', 'bench2_cnn', 'bench2_vit', 'lenet_digits', 'save_checkpoint', 'read_weights',
+           'load_checkpoint', 'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names', 'class_indices']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -90,14 +89,22 @@ def bench_cnn(num_classes:int=8):
     "The benchmark CNN (random weights)."
     return _with_cfg(BenchCNN(num_classes), 64, BENCH_CLASSES[:num_classes])
 
-def conv_stem(embed_dim:int, widths=(32, 64),
-              padding_mode:str='zeros') -> nn.Sequential: # 'replicate' keeps a constant image constant
+def conv_stem(embed_dim:int, widths=(32, 64)) -> nn.Sequential:
     """Three stride-2 3x3 convolutions (BN + ReLU between): an 8x8-patch embedding that sees edges first (Xiao et al.,
     2021)."""
     c1, c2 = widths
-    conv = partial(nn.Conv2d, kernel_size=3, stride=2, padding=1, padding_mode=padding_mode)
-    return nn.Sequential(conv(3, c1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
-                         conv(c1, c2, bias=False), nn.BatchNorm2d(c2), nn.ReLU(), conv(c2, embed_dim))
+    return nn.Sequential(nn.Conv2d(3, c1, 3, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
+                         nn.Conv2d(c1, c2, 3, 2, 1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(),
+                         nn.Conv2d(c2, embed_dim, 3, 2, 1))
+
+def hybrid_stem() -> nn.Sequential:
+    """`bench2_cnn`'s stem and first two stages (96 channels at stride 8) as a ViT's patch embedding (a ViT-hybrid,
+    Dosovitskiy et al., 2021); its 3x3 convolutions pad by replication, so a constant image gives equal tokens."""
+    stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+    m = nn.Sequential(stem, BasicBlock(32, 48), BasicBlock(48, 96, 2))
+    for c in m.modules():
+        if isinstance(c, nn.Conv2d) and c.kernel_size == (3, 3): c.padding_mode = 'replicate'
+    return m
 
 def bench_vit(num_classes:int=8):
     """The benchmark ViT (random weights): timm VisionTransformer, 64 px, 8x8 patches by a conv stem, depth 6, width
@@ -116,11 +123,11 @@ def bench2_cnn(num_classes:int=16):
 
 def bench2_vit(num_classes:int=16):
     """The version-2 benchmark ViT (random weights): 112 px, **14x14 patch grid**, depth 8, width 96, 3 heads; its
-    conv stem pads by replication, so a constant image gives 196 equal tokens (as a linear patch embedding does)."""
+    patch embedding is `hybrid_stem`, so a constant image gives 196 equal tokens (as a linear patch embedding does)."""
     m = VisionTransformer(
         img_size=112, patch_size=8, num_classes=num_classes, embed_dim=96, depth=8, num_heads=3, mlp_ratio=2.0
     )
-    m.patch_embed.proj = conv_stem(96, (24, 48), padding_mode='replicate')
+    m.patch_embed.proj = hybrid_stem()
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
 
 def lenet_digits(num_classes:int=10):

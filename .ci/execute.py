@@ -4,6 +4,7 @@ cells flagged `slow`, `cuda` or `imagenet` as `nbdev_test` does (their stored ou
 so the outputs are those of the default test sizes. Run `nbdev_clean` afterwards.
 
     python .ci/execute.py nbs/10_methods/12_dix.ipynb [more notebooks]
+    python .ci/execute.py --flags slow nbs/50_experiments/57_speed.ipynb    # also run (and store) the slow cells
 """
 import os, sys, time
 from pathlib import Path
@@ -17,7 +18,7 @@ def directives(cell) -> set:
     return {w for l in cell.source.splitlines() if l.startswith('#|') for w in l[2:].split()}
 
 def skip(cell) -> bool:
-    "Cells `nbdev_test` would not run by default."
+    "Cells `nbdev_test` would not run by default (nor with the `--flags` given)."
     if cell.cell_type != 'code' or 'nbdev_export' + '(' in cell.source: return True
     d = directives(cell)
     return {'eval:', 'false'} <= d or bool(FLAGS & d)
@@ -35,5 +36,7 @@ def execute(path:Path):
 
 if __name__ == '__main__':
     os.environ['IN_TEST'] = '1'
-    for p in sys.argv[1:]:
+    args = sys.argv[1:]
+    if args[:1] == ['--flags']: FLAGS -= set(args[1].split(',')); args = args[2:]
+    for p in args:
         start = time.time(); execute(Path(p).resolve()); print(f"{time.time() - start:6.1f} s  {p}")

@@ -50,9 +50,10 @@ def discrimination(
         )
     return pd.DataFrame(rows).T.rename_axis('method')
 
-def two_object_set(model:nn.Module, n_keep:int, n_pool:int, seed:int=0, top:int=3, verbose:bool=True) -> tuple:
+def two_object_set(model:nn.Module, n_keep:int, n_pool:int, seed:int=0, top:int=3, verbose:bool=True,
+                   version:int=1) -> tuple:
     "The first `n_keep` two-object test images (of `n_pool`) whose two labels are both among the model's `top` classes."
-    xs, ys, ms = SyntheticBench('test', n=n_pool, seed=seed, two_objects=True).tensors()
+    xs, ys, ms = SyntheticBench('test', n=n_pool, seed=seed, two_objects=True, version=version).tensors()
     tf = transform_for(model); xx = torch.stack([tf(im) for im in xs])
     with torch.no_grad(): lg = model(xx)
     rank = (lg[:, None, :] > lg.gather(1, ys)[:, :, None]).sum(-1)          # how many classes beat each label
@@ -81,6 +82,7 @@ DISCRIMINATION = {
     ],
     'bench_vit': ['rollout', 'vit_gradcam', 'gae', 'tattr', 'vit_reciprocam', 'ttame', 'ig', 'dix3', 'iia2', 'iia3'],
 }
+DISCRIMINATION |= {f'bench2_{k}': [m for m in DISCRIMINATION[f'bench_{k}'] if m != 'ttame'] for k in ('cnn', 'vit')}
 
 def class_discrimination(model_name:str, # 'bench_cnn' or 'bench_vit' (any `load_model` name trained on the benchmark)
                          methods=None, # registered names (default: `DISCRIMINATION[model_name]`)
@@ -94,7 +96,8 @@ def class_discrimination(model_name:str, # 'bench_cnn' or 'bench_vit' (any `load
     if n < 1 or pool < 1: raise ValueError(f'n and pool must be positive, got n={n}, pool={pool}')
     model = load_model(model_name, device=device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     methods = DISCRIMINATION[model_name] if methods is None else list(methods)
-    xx, ys, ms = two_object_set(model, n, pool, seed, verbose=False)
+    version = 2 if model_name.startswith('bench2') else 1
+    xx, ys, ms = two_object_set(model, n, pool, seed, verbose=False, version=version)
     if len(xx) == 0:
         raise ValueError(f'no two-object image of {pool} has both labels among the top 3 classes of {model_name}')
     dev = next(model.parameters()).device

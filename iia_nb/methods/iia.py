@@ -5,7 +5,7 @@
 # %% ../../nbs/10_methods/11_iia.ipynb #04d33e56
 from __future__ import annotations
 from functools import partial
-import contextlib
+import contextlib, weakref
 import torch
 import torch.nn as nn
 from ..core import check_images, postprocess, resize_to
@@ -69,22 +69,25 @@ def _interpolate_at(module, cut, alphas, st, leaves=None):
 
 _AFFINE_LEAVES = (nn.Linear, nn.Identity, nn.Dropout, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AvgPool2d)
 
+_AFFINE = weakref.WeakKeyDictionary()     # point module -> whether the network after it is affine (found once)
+
 def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
     """Whether the network after `module` (a cut) is affine in `module`'s output: every module that runs after it is
-    one of `_AFFINE_LEAVES` (average pooling, flatten, dropout in eval mode, linear), and on the image `x1` the logits
-    at the middle of `module`'s path are the mean of those at its ends (which catches functional steps in `forward`,
-    such as an activation, that module hooks cannot see)."""
-    calls, done = [], []
+    one of `_AFFINE_LEAVES` (average pooling, flatten, dropout in eval mode, linear), and on the image `x1` the
+    logits at the middle of `module`'s path are the mean of those at its ends (which catches functional steps in
+    `forward`, such as an activation, that module hooks cannot see). One forward pass of three rows, once per
+    module."""
+    if module in _AFFINE: return _AFFINE[module]
+    calls, done, a = [], [], torch.tensor([0., .5, 1.], device=x1.device).view(-1, 1, 1, 1)
     leaves = [m for m in bb.model.modules() if not any(True for _ in m.children())]
-    spec = [(m, lambda m, a: calls.append((m, bool(done))), 'pre') for m in leaves]
-    with hooks(*spec, (module, lambda m, a, o: done.append(True))), torch.no_grad(): bb.model(x1)
+    spec = [(m, lambda m, args: calls.append((m, bool(done))), 'pre') for m in leaves]
+    def path(m, args, u):
+        done.append(True); r = channel_min(u); return r + a.to(u)*(u - r)
+    with hooks(*spec, (module, path)), torch.no_grad(): f0, fm, f1 = bb.model(x1[:1].expand(3, *x1.shape[1:]))
     after = [m for m, late in calls if late]
-    if not done or not after or not all(isinstance(m, _AFFINE_LEAVES) for m in after): return False
-    def logits_at(a):
-        with replace_output(module, lambda u: channel_min(u) + a*(u - channel_min(u))), torch.no_grad():
-            return bb.model(x1)
-    f0, f1, fm = logits_at(0.), logits_at(1.), logits_at(.5)
-    return torch.allclose(fm, (f0 + f1)/2, rtol=1e-4, atol=1e-5*float(f1.abs().max()))
+    _AFFINE[module] = bool(done and after and all(isinstance(m, _AFFINE_LEAVES) for m in after)
+                           and torch.allclose(fm, (f0 + f1)/2, rtol=1e-4, atol=1e-5*float(f1.abs().max())))
+    return _AFFINE[module]
 
 def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head='auto'):
     """Mean over index tuples of `(u^L - r^L) * q^L` at the deepest point: `[B,C,h,w]` (or `[B,3,H,W]` at the input).
@@ -201,7 +204,7 @@ for _name, _pts in PRESETS.items():
         display='signed',
         family='iia',
         kinds=('cnn', 'vit'),
-        passes=f'CNN: n forward to L, n^{_m} through the head (+backward); ViT: n^{_m} forward+backward',
+        passes=f'CNN: n forward to L, n^{_m} through the head (n^{_m - 1} if affine), +backward; ViT: n^{_m} fwd+bwd',
         reference=_REF,
     )(partial(iia, points=_pts))
 

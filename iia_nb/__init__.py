@@ -14,6 +14,7 @@ from .models.zoo import load_model, class_names
 from .models.backbone import Backbone, backbone
 from . import methods
 from .methods.registry import explain, register
+from .methods._engine import memory_budget
 from .metrics.registry import METRICS
 from .experiments.evaluate import evaluate
 from .experiments.runner import experiment, run, summary

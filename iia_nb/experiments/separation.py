@@ -27,12 +27,15 @@ def separation(df:pd.DataFrame, # a run's table: one row per image × method, an
         sign = 1 if HIGHER[m] else -1
         best, worst = (meth['mean']*sign).idxmax(), (meth['mean']*sign).idxmin()
         spread, ci = abs(meth['mean'][best] - meth['mean'][worst]), float((meth.high - meth.low).median())
+        lo, hi = meth.low.to_numpy(float), meth.high.to_numpy(float)
+        apart = (lo[:, None] > hi[None, :]) | (hi[:, None] < lo[None, :])     # pairs whose intervals do not overlap
         r = dict(methods=len(meth), spread=spread, ci=ci, **{'spread/ci': spread/ci if ci > 0 else np.inf},
+                 **{'pairs apart': apart[np.triu_indices(len(meth), 1)].mean() if len(meth) > 1 else np.nan},
                  best=best, worst=worst,
                  degenerate=bool(((meth['mean'] <= 2) | (meth['mean'] >= 98)).all()))
         for a in ANCHORS:
             r[a] = g['mean'].get(a, np.nan)
-        r['mask beats all'] = bool(sign*(r['mask'] - meth['mean']).min() > 0) if 'mask' in g.index else None
-        r['random loses to all'] = bool(sign*(meth['mean'] - r['random']).min() > 0) if 'random' in g.index else None
+        r['mask beats all'] = bool((sign*(r['mask'] - meth['mean'])).min() > 0) if 'mask' in g.index else None
+        r['random loses to all'] = bool((sign*(meth['mean'] - r['random'])).min() > 0) if 'random' in g.index else None
         rows[m] = r
     return pd.DataFrame(rows).T

@@ -143,7 +143,7 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
 # %% ../../nbs/00_foundations/07_train.ipynb #1302e809
 BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
 BENCH2_VIT_RECIPE = dict(n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
-                         stem_from='bench2_cnn')
+                         stem_from='bench2_cnn', then=dict(n_train=30_000, epochs=2, lr=5e-4, seed=1))
 
 def init_hybrid_stem(vit:nn.Module, cnn_state:dict):
     "Copy `bench2_cnn`'s stem and first two stages (a state dict) into `bench2_vit`'s patch embedding (`hybrid_stem`)."
@@ -164,6 +164,10 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
                             val_confidence=round(confidence(m, xv), 4), seconds=round(time.time() - t0)))
     fit(model, x, y, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
         smoothing=recipe['smoothing'], on_epoch=validate, seed=recipe['seed'], progress=progress)
+    if 'then' in recipe:                                  # a second schedule, over more images at a lower rate
+        r2 = recipe['then']; x, y = bench_data('train', r2['n_train'], progress=progress, version=2)
+        fit(model, x, y, r2['epochs'], r2['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
+            smoothing=recipe['smoothing'], on_epoch=validate, seed=r2['seed'], progress=progress)
     xt, yt = bench_data('test', 2000, version=2)
     extra = dict(test_confidence=round(confidence(model, xt), 4), train_seconds=round(time.time() - t0),
                  history=history)

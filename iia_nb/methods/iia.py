@@ -119,10 +119,11 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head
             g, = torch.autograd.grad(score, rows)
             contrib = x[img[s:e]]*(g if integrand == 'grad' else rows.detach()*g)
         else:
-            gr, gd = torch.autograd.grad(score, (leaves['r'], leaves['d']))    # Σ_k g_k, Σ_k a_k g_k
-            if fast: gr, gd = n*gr, alphas.sum()*gd
+            wanted = (leaves['r'],) if integrand == 'grad' else (leaves['r'], leaves['d'])
+            gr, *gd = torch.autograd.grad(score, wanted)                     # Σ_k g_k (, Σ_k a_k g_k)
+            if fast: gr, gd = n*gr, [alphas.sum()*g for g in gd]
             r, d = leaves['r'].detach(), leaves['d'].detach()
-            contrib = d*(gr if integrand == 'grad' else r*gr + d*gd)        # Σ_k v_k g_k = r Σ g_k + d Σ a_k g_k
+            contrib = d*(gr if integrand == 'grad' else r*gr + d*gd[0])     # Σ_k v_k g_k = r Σ g_k + d Σ a_k g_k
         if acc is None: acc = contrib.new_zeros(B, *contrib.shape[1:])
         acc.index_add_(0, expand(img[s:e], len(contrib)//len(rows)), contrib)
     return acc/(n**(inp + len(layers)))

@@ -159,9 +159,10 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
     xv, yv = bench_data('val', 2000, version=2)
     model, history, t0 = load_model(name, pretrained=False), [], time.time()
     if 'stem_from' in recipe: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
-    def validate(epoch, m):
-        history.append(dict(epoch=epoch, val_accuracy=round(accuracy(m, xv, yv), 4),
-                            val_confidence=round(confidence(m, xv), 4), seconds=round(time.time() - t0)))
+    def validate(epoch, m):                               # one pass over the validation images
+        p = predict(m, xv).softmax(-1)
+        history.append(dict(epoch=epoch, val_accuracy=round((p.argmax(-1) == yv).float().mean().item(), 4),
+                            val_confidence=round(p.amax(-1).mean().item(), 4), seconds=round(time.time() - t0)))
     fit(model, x, y, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
         smoothing=recipe['smoothing'], on_epoch=validate, seed=recipe['seed'], progress=progress)
     if 'then' in recipe:                                  # a second schedule, over more images at a lower rate

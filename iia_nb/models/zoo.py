@@ -100,8 +100,8 @@ def conv_stem(embed_dim:int, widths=(32, 64)) -> nn.Sequential:
 def hybrid_stem() -> nn.Sequential:
     """`bench2_cnn`'s stem and first two stages (96 channels at stride 8) as a ViT's patch embedding (a ViT-hybrid,
     Dosovitskiy et al., 2021); its 3x3 convolutions pad by replication, so a constant image gives equal tokens."""
-    stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
-    m = nn.Sequential(stem, BasicBlock(32, 48), BasicBlock(48, 96, 2))
+    cnn = bench2_cnn()
+    m = nn.Sequential(cnn.stem, *cnn.stages[:2])
     for c in m.modules():
         if isinstance(c, nn.Conv2d) and c.kernel_size == (3, 3): c.padding_mode = 'replicate'
     return m

@@ -27,8 +27,8 @@ from ..metrics.registry import HIGHER
 # %% auto #0
 __all__ = ['BENCH_DATA', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS',
            'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_CNN_METHODS', 'V2_VIT_METHODS', 'V2_METRICS',
-           'IMAGENET_VIT', 'EXPERIMENTS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table',
-           'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
+           'IMAGENET_VIT', 'EXPERIMENTS', 'FULL_OPTIONS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table',
+           'markdown_table', 'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git_commit() -> str:
@@ -271,6 +271,12 @@ EXPERIMENTS = {e.name: e for e in [
     Experiment('imagenet_vit_b16', IMAGENET_VIT, 'imagenet', VIT_METHODS, EXPLANATION_METRICS + ['sic', 'aic'], n=5000),
     Experiment('imagenet_seg_vit_b16', IMAGENET_VIT, 'imagenet-seg', VIT_METHODS, ['seg'], n=4276),
 ]}
+
+# the papers' full settings on version 2, for a GPU (`59_separation`): 1,000 test images, RISE with the paper's
+# 4,000 masks, every other method at its defaults (Guided IG 200 steps, IIA and DIX at n = 10)
+FULL_OPTIONS = {'rise': dict(n=4000)}
+EXPERIMENTS |= {f'{k}_full': replace(EXPERIMENTS[k], name=f'{k}_full', n=1000, options=FULL_OPTIONS)
+                for k in ('bench2_cnn', 'bench2_vit', 'ablation_iia_v2', 'ablation_dix_v2', 'released_v2')}
 
 def experiment(name:str, **changes) -> Experiment:
     "A registered experiment, with fields changed (e.g. `n=`, `methods=`, `root=`)."

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_methods/01_engine.ipynb #3d348f4c
 from __future__ import annotations
-import math, os
+import contextlib, math, os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -14,8 +14,8 @@ from ..models.backbone import backbone
 from ..models.hooks import hooks, memory_meter
 
 # %% auto #0
-__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'memory_budget', 'row_chunks', 'draws_per_chunk', 'chunked',
-           'input_grads', 'path_points', 'gaussian_blur', 'input_reference', 'rollout']
+__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'memory_budget', 'holding', 'budget_left', 'row_chunks',
+           'draws_per_chunk', 'chunked', 'input_grads', 'path_points', 'gaussian_blur', 'input_reference', 'rollout']
 
 # %% ../../nbs/10_methods/01_engine.ipynb #ea5fb4f6
 def cnn_backbone(model, method:str='this method'):
@@ -69,23 +69,36 @@ def memory_budget(gb:float|None=None) -> float:
         _BUDGET_GB['gb'] = float(gb)
     return (_BUDGET_GB['gb'] or float(os.environ.get('IIA_NB_MEMORY_GB', 2)))*2**30
 
+_HELD = []   # bytes that callers hold around nested chunked work (`holding`)
+
+@contextlib.contextmanager
+def holding(*tensors:torch.Tensor):
+    "Within the block, chunks are sized to the budget less the bytes of `tensors`, which the caller holds meanwhile."
+    _HELD.append(sum(t.numel()*t.element_size() for t in tensors))
+    try: yield
+    finally: _HELD.pop()
+
+def budget_left() -> float:
+    "The memory budget less what enclosing `holding` blocks hold, in bytes (at least 0)."
+    return max(memory_budget() - sum(_HELD), 0.)
+
 def row_chunks(n:int, batch_size:int|None=None):
     """Index chunks covering rows `0..n-1`: `batch_size` rows each; or (None) one metered row first, then as many rows
-    per chunk as `memory_budget()` allows. A generator: the first chunk is metered while the caller computes it."""
+    per chunk as `budget_left()` allows. A generator: the first chunk is metered while the caller computes it."""
     if batch_size is not None:
         check_int('batch_size', batch_size)
         for s in range(0, n, batch_size): yield torch.arange(s, min(s + batch_size, n))
         return
     if n < 1: return
     with memory_meter() as used: yield torch.arange(1)
-    step = max(1, int(memory_budget() // max(used['bytes'], 1)))
+    step = max(1, int(budget_left() // max(used['bytes'], 1)))
     for s in range(1, n, step): yield torch.arange(s, min(s + step, n))
 
 def draws_per_chunk(batch_size:int|None, x:torch.Tensor, copies:int=8) -> int:
     """Draws (noisy copies, masks, path points) of a whole batch `x` built at once: `batch_size // B`, or (None) as
     many as fit into the budget at `copies` tensors of `x`'s size per draw."""
     if batch_size is not None: return max(1, check_int('batch_size', batch_size)//len(x))
-    return max(1, int(memory_budget() // (copies*x.numel()*x.element_size())))
+    return max(1, int(budget_left() // (copies*x.numel()*x.element_size())))
 
 def chunked(fn, # fn(rows) -> a tensor with one entry per row; `rows` is an index tensor
             n:int, # number of rows
@@ -103,7 +116,7 @@ def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input row
         with torch.enable_grad():
             vs = v[rows].detach().requires_grad_()
             return torch.autograd.grad(model(vs).gather(1, t[rows, None]).sum(), vs)[0]
-    return chunked(grads, len(v), batch_size)
+    with holding(v, v): return chunked(grads, len(v), batch_size)     # room for the gradients' chunks and their cat
 
 # %% ../../nbs/10_methods/01_engine.ipynb #771bffbb
 RULES = ('right', 'left', 'middle', 'trapezoid')

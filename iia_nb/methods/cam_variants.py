@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from ..core import check_images, resolve_targets, resize_to, normalize
 from .registry import register
 from ._engine import cnn_backbone, point_grads, chunked
-from ..models.hooks import hooks, replace_output
+from ..models.hooks import hooks, replace_output, count_bytes
 
 # %% auto #0
 __all__ = ['SCORECAM_SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias_points', 'fullgrad_decompose', 'fullgrad',
@@ -121,7 +121,7 @@ def ablation_weights(
     B, C = A.shape[:2]
     def ablated(rows):
         b, c = rows // C, rows % C
-        v = A[b]; v[torch.arange(len(rows)), c] = 0   # A[b] is a copy
+        v = A[b]; v[torch.arange(len(rows)), c] = 0; count_bytes(v)   # A[b] is a copy, metered
         return logits_above(model, layer, v, x).gather(1, t[b][:, None])[:, 0]
     with torch.no_grad(): yc = chunked(ablated, B*C, batch_size).view(B, C)
     return (y[:, None] - yc)/y[:, None]

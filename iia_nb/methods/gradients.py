@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 from ..core import check_images, check_int, model_targets, postprocess
 from .registry import register
-from ._engine import input_grads, input_reference, draws_per_chunk
+from ._engine import input_grads, input_reference, draws_per_chunk, holding
 
 # %% auto #0
 __all__ = ['noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_gradients', 'guided_ig', 'gaussian_matrix',
@@ -40,7 +40,8 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
     for k in range(0, n, per_chunk):
         zk = z[k:k + per_chunk]; m = len(zk)
         rows = (x[:, None] + sigma.view(B, 1, 1, 1, 1)*zk[None]).flatten(0, 1)
-        g = input_grads(model, rows, t.repeat_interleave(m), batch_size).view(B, m, *x.shape[1:])
+        with holding(rows):
+            g = input_grads(model, rows, t.repeat_interleave(m), batch_size).view(B, m, *x.shape[1:])
         total += (g*g if squared else g).sum(1)
     return total/n
 
@@ -169,7 +170,8 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
         sk = sig[k:min(k + per_chunk, steps)]; m = len(sk)
         v = blur_batch(x, sk)                                              # [B,m,C,H,W]
         dv = (blur_batch(x, sk + grad_step) - v)/grad_step
-        g = input_grads(model, v.flatten(0, 1), t.repeat_interleave(m), batch_size).view_as(v)
+        with holding(v, dv):
+            g = input_grads(model, v.flatten(0, 1), t.repeat_interleave(m), batch_size).view_as(v)
         att -= (dsig[k:k + m].view(1, m, 1, 1, 1)*dv*g).sum(1)
     return att
 

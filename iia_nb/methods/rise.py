@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_images, check_int, model_targets
 from .registry import register
-from ._engine import chunked, input_reference, draws_per_chunk
+from ._engine import chunked, input_reference, draws_per_chunk, holding
 
 # %% auto #0
 __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
@@ -70,6 +70,7 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
         for k in range(0, n, per_chunk):
             m = build_masks(grid[k:k + per_chunk], dy[k:k + per_chunk], dx[k:k + per_chunk], (H, W)).to(x.dtype)
             rows = (r[:, None] + m[None, :, None]*(x - r)[:, None]).flatten(0, 1)
-            probs = _class_probs(model, rows, t.repeat_interleave(len(m)), batch_size).view(B, len(m))
+            with holding(rows, m):                         # chunks inside fit what is left of the budget
+                probs = _class_probs(model, rows, t.repeat_interleave(len(m)), batch_size).view(B, len(m))
             sal += torch.einsum('bm,mhw->bhw', probs, m)
     return sal/(n*p)

@@ -142,8 +142,14 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
 
 # %% ../../nbs/00_foundations/07_train.ipynb #1302e809
 BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
-BENCH2_VIT_RECIPE = dict(n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
-                         stem_from='bench2_cnn', then=dict(n_train=30_000, epochs=2, lr=5e-4, seed=1))
+BENCH2_VIT_RECIPE = dict(
+    n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
+    stem_from='bench2_cnn',
+    then=[dict(n_train=30_000, epochs=2, lr=5e-4, seed=1),                       # all images, a lower rate
+          dict(n_train=30_000, data_seed=1, epochs=3, lr=4e-4, seed=2,          # new images, distilled from the CNN
+               teacher='bench2_cnn', alpha=0.5, T=2.),
+          dict(n_train=30_000, data_seed=2, epochs=2, lr=3e-4, seed=3,          # and once more, on new images
+               teacher='bench2_cnn', alpha=0.5, T=2.)])
 
 def init_hybrid_stem(vit:nn.Module, cnn_state:dict):
     "Copy `bench2_cnn`'s stem and first two stages (a state dict) into `bench2_vit`'s patch embedding (`hybrid_stem`)."
@@ -151,24 +157,32 @@ def init_hybrid_stem(vit:nn.Module, cnn_state:dict):
     vit.patch_embed.proj.load_state_dict({names[p] + k[len(p):]: v for k, v in cnn_state.items()
                                           for p in names if k.startswith(p)})
 
+def _stage_data(stage:dict, progress:bool):
+    "A stage's training images, labels and (when it names a `teacher`) the teacher's logits on them."
+    x, y = bench_data('train', stage['n_train'], seed=stage.get('data_seed', 0), progress=progress, version=2)
+    return x, y, predict(load_model(stage['teacher']), x) if 'teacher' in stage else None
+
 def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
-                 recipe:dict, progress:bool=True) -> dict:
-    "Train a version-2 benchmark model from labels and save its checkpoint; the metadata holds every epoch's record."
+                 recipe:dict, # the first stage's settings, shared settings, and further stages in `then`
+                 resume:int=0, # start from the shipped checkpoint and run only the stages after the first `resume`
+                 progress:bool=True) -> dict:
+    "Train a version-2 benchmark model in one-cycle stages and save its checkpoint; the metadata holds every epoch."
     torch.set_num_threads(recipe['threads'])
-    x, y = bench_data('train', recipe['n_train'], progress=progress, version=2)
-    xv, yv = bench_data('val', 2000, version=2)
-    model, history, t0 = load_model(name, pretrained=False), [], time.time()
-    if 'stem_from' in recipe: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
-    def validate(epoch, m):                               # one pass over the validation images
-        p = predict(m, xv).softmax(-1)
-        history.append(dict(epoch=epoch, val_accuracy=round((p.argmax(-1) == yv).float().mean().item(), 4),
-                            val_confidence=round(p.amax(-1).mean().item(), 4), seconds=round(time.time() - t0)))
-    fit(model, x, y, recipe['epochs'], recipe['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
-        smoothing=recipe['smoothing'], on_epoch=validate, seed=recipe['seed'], progress=progress)
-    if 'then' in recipe:                                  # a second schedule, over more images at a lower rate
-        r2 = recipe['then']; x, y = bench_data('train', r2['n_train'], progress=progress, version=2)
-        fit(model, x, y, r2['epochs'], r2['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
-            smoothing=recipe['smoothing'], on_epoch=validate, seed=r2['seed'], progress=progress)
+    stages, (xv, yv) = [recipe, *recipe.get('then', [])], bench_data('val', 2000, version=2)
+    model = load_model(name, pretrained=resume > 0)
+    history = list(model.meta['history']) if resume else []
+    t0 = time.time() - (history[-1]['seconds'] if history else 0)   # seconds count from the first stage
+    if 'stem_from' in recipe and not resume: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
+    for number, stage in enumerate(stages[resume:], resume + 1):
+        x, y, teacher_logits = _stage_data(stage, progress)
+        def validate(epoch, m):                           # one pass over the validation images
+            p = predict(m, xv).softmax(-1)
+            history.append(dict(stage=number, epoch=epoch,
+                                val_accuracy=round((p.argmax(-1) == yv).float().mean().item(), 4),
+                                val_confidence=round(p.amax(-1).mean().item(), 4), seconds=round(time.time() - t0)))
+        fit(model, x, y, stage['epochs'], stage['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
+            smoothing=recipe['smoothing'], teacher_logits=teacher_logits, alpha=stage.get('alpha', 0.5),
+            T=stage.get('T', 2.), on_epoch=validate, seed=stage['seed'], progress=progress)
     xt, yt = bench_data('test', 2000, version=2)
     extra = dict(test_confidence=round(confidence(model, xt), 4), train_seconds=round(time.time() - t0),
                  history=history)

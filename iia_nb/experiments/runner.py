@@ -26,9 +26,9 @@ from ..metrics.registry import HIGHER
 
 # %% auto #0
 __all__ = ['BENCH_DATA', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS',
-           'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_CNN_METHODS', 'V2_VIT_METHODS', 'V2_METRICS',
-           'IMAGENET_VIT', 'EXPERIMENTS', 'FULL_OPTIONS', 'environment', 'bootstrap_ci', 'rank_marks', 'paper_table',
-           'markdown_table', 'Experiment', 'build_dataset', 'run', 'summary', 'experiment', 'run_sharded']
+           'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS', 'FULL_OPTIONS',
+           'environment', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table', 'Experiment', 'build_dataset',
+           'run', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git_commit() -> str:
@@ -240,9 +240,8 @@ CNN_OPTIONS = {'rise': dict(n=500), 'guided_ig': dict(steps=50)}
 VIT_OPTIONS = {'rise': dict(n=500), 'iia3': dict(n=5)}
 LITE_METHODS = [m for m in CNN_METHODS if m != 'ttame']          # T-TAME is trained here for the benchmark models only
 
-# version 2 of the benchmark: the anchors run beside the methods; T-TAME is not trained for the bench2 models
+# version 2 of the benchmark: the anchors run beside the methods
 ANCHOR_METHODS = ['random', 'mask']
-V2_CNN_METHODS, V2_VIT_METHODS = [m for m in CNN_METHODS if m != 'ttame'], [m for m in VIT_METHODS if m != 'ttame']
 V2_METRICS = EXPLANATION_METRICS + ['seg']
 
 IMAGENET_VIT = 'timm/vit_base_patch16_224.augreg2_in21k_ft_in1k'
@@ -257,9 +256,9 @@ EXPERIMENTS = {e.name: e for e in [
     Experiment('ablation_iia', 'bench_cnn', 'bench', ABLATION_IIA, EXPLANATION_METRICS + ['seg'], n=32),
     Experiment('ablation_dix', 'bench_cnn', 'bench', ABLATION_DIX, EXPLANATION_METRICS + ['seg'], n=32),
     Experiment('released', 'bench_cnn', 'bench', ['iia2', 'iia_released'], EXPLANATION_METRICS + ['seg'], n=32),
-    Experiment('bench2_cnn', 'bench2_cnn', 'bench_v2', V2_CNN_METHODS + ANCHOR_METHODS, V2_METRICS, n=64,
+    Experiment('bench2_cnn', 'bench2_cnn', 'bench_v2', CNN_METHODS + ANCHOR_METHODS, V2_METRICS, n=64,
                options=CNN_OPTIONS),
-    Experiment('bench2_vit', 'bench2_vit', 'bench_v2', V2_VIT_METHODS + ANCHOR_METHODS, V2_METRICS, n=64,
+    Experiment('bench2_vit', 'bench2_vit', 'bench_v2', VIT_METHODS + ANCHOR_METHODS, V2_METRICS, n=64,
                options=VIT_OPTIONS),
     Experiment('ablation_iia_v2', 'bench2_cnn', 'bench_v2', ABLATION_IIA, V2_METRICS, n=64),
     Experiment('ablation_dix_v2', 'bench2_cnn', 'bench_v2', ABLATION_DIX, V2_METRICS, n=64),

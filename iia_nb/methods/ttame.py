@@ -369,13 +369,13 @@ def _train_and_save(att, data, recipe:dict, name:str, save:bool, **kw) -> tuple:
     if save: save_ttame(att, name, meta)
     return att, hist
 
-def train_ttame_bench(name:str, # 'bench_cnn' or 'bench_vit'
+def train_ttame_bench(name:str, # 'bench_cnn', 'bench_vit' (version 1) or 'bench2_cnn', 'bench2_vit' (version 2)
                       recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
     """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
     `ttame_{name}.pt`."""
-    if name not in ('bench_cnn', 'bench_vit'):
-        raise ValueError(f"name must be 'bench_cnn' or 'bench_vit', got {name!r}")
-    x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'])
+    if name not in ('bench_cnn', 'bench_vit', 'bench2_cnn', 'bench2_vit'):
+        raise ValueError(f"name must be 'bench_cnn', 'bench_vit', 'bench2_cnn' or 'bench2_vit', got {name!r}")
+    x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'], version=2 if name.startswith('bench2') else 1)
     att = TTAME(load_model(name))
     return _train_and_save(att, x, recipe, name, save, optimizer=recipe['optimizer'], augment=dihedral,
                            progress=progress)

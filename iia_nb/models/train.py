@@ -16,8 +16,9 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'LENET_RECIPE',
-           'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy', 'fit', 'bench_data',
-           'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem', 'train_bench2', 'permuted_labels', 'train_lenet']
+           'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy',
+           'accuracy_and_confidence', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem',
+           'train_bench2', 'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -46,6 +47,11 @@ def confidence(model:nn.Module, x:torch.Tensor, batch_size:int=256) -> float:
 def accuracy(model:nn.Module, x:torch.Tensor, y:torch.Tensor, batch_size:int=256) -> float:
     "Top-1 accuracy of `model` on images `x` in [0,1] with labels `y`."
     return (predict(model, x, batch_size).argmax(-1) == y).float().mean().item()
+
+def accuracy_and_confidence(model:nn.Module, x:torch.Tensor, y:torch.Tensor, batch_size:int=256) -> tuple:
+    "`accuracy` and `confidence` from one pass over `x`."
+    p = predict(model, x, batch_size).softmax(-1)
+    return (p.argmax(-1) == y).float().mean().item(), p.amax(-1).mean().item()
 
 # %% ../../nbs/00_foundations/07_train.ipynb #84990c14
 def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training images in [0,1] and labels
@@ -176,10 +182,9 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
     for number, stage in enumerate(stages[resume:], resume + 1):
         x, y, teacher_logits = _stage_data(stage, progress)
         def validate(epoch, m):                           # one pass over the validation images
-            p = predict(m, xv).softmax(-1)
-            history.append(dict(stage=number, epoch=epoch,
-                                val_accuracy=round((p.argmax(-1) == yv).float().mean().item(), 4),
-                                val_confidence=round(p.amax(-1).mean().item(), 4), seconds=round(time.time() - t0)))
+            acc, conf = accuracy_and_confidence(m, xv, yv)
+            history.append(dict(stage=number, epoch=epoch, val_accuracy=round(acc, 4), val_confidence=round(conf, 4),
+                                seconds=round(time.time() - t0)))
         fit(model, x, y, stage['epochs'], stage['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
             smoothing=recipe['smoothing'], teacher_logits=teacher_logits, alpha=stage.get('alpha', 0.5),
             T=stage.get('T', 2.), on_epoch=validate, seed=stage['seed'], progress=progress)

@@ -4,7 +4,8 @@
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #de88e9a1
 from __future__ import annotations
-import hashlib, inspect, os, warnings
+import contextlib, errno, functools, hashlib, inspect, os, re, shutil, warnings
+import numpy as np
 from pathlib import Path
 import pandas as pd
 import torch
@@ -18,8 +19,8 @@ from ..data.images import transform_for, Preprocess
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'ANCHORS', 'oracle', 'weights_digest', 'code_digest', 'random_map', 'mask_map', 'evaluate',
-           'aggregate']
+__all__ = ['CACHE_VERSION', 'ANCHORS', 'oracle', 'weights_digest', 'code_digest', 'atomic_write', 'random_map', 'mask_map',
+           'constant_map', 'gaussian_map', 'evaluate', 'aggregate']
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #1d3ee120
 def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
@@ -41,7 +42,7 @@ def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
     return fn
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #3b6d1894
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _CODE = [Path(__file__).parents[1]/p for p in ('methods/_engine.py', 'models/backbone.py', 'models/hooks.py')] \
     if '__file__' in globals() else []
 
@@ -58,19 +59,67 @@ def weights_digest(model:nn.Module) -> str:
     "A digest of every parameter and buffer of `model` (names and values)."
     return _digest(*[x for k, v in model.state_dict().items() for x in (k, v)])
 
-def code_digest(fn) -> str:
-    "The code version of a method: its module's source and the shared engine's; for other callables, their source."
-    f = getattr(fn, 'func', fn)
+_ADDRESS = re.compile(r' at 0x[0-9a-fA-F]+')
+
+def _value_key(v, where:str, depth:int=0):
+    "A stable stand-in for a value bound to a method; a clear error for a value whose `repr` is its memory address."
+    if isinstance(v, torch.Tensor): return ('tensor', tuple(v.shape), str(v.dtype), _digest(v))
+    if isinstance(v, np.ndarray): return ('array', v.shape, str(v.dtype), _digest(np.ascontiguousarray(v).tobytes()))
+    if isinstance(v, torch.Generator): return ('generator', _digest(v.get_state()))
+    if isinstance(v, np.random.Generator): return ('generator', repr(v.bit_generator.state))
+    if isinstance(v, (list, tuple, set, frozenset)):
+        keys = [_value_key(u, where, depth) for u in v]
+        return type(v).__name__, tuple(sorted(map(repr, keys)) if isinstance(v, (set, frozenset)) else keys)
+    if isinstance(v, dict): return 'dict', tuple(sorted((repr(k), _value_key(u, where, depth)) for k, u in v.items()))
+    if isinstance(v, nn.Module): return 'module', type(v).__qualname__, weights_digest(v)
+    if callable(v) and not isinstance(v, type): return 'callable', code_digest(v, depth + 1)
+    r = repr(v)
+    if _ADDRESS.search(r):
+        raise TypeError(f"cannot key the cache for {where}: a bound {type(v).__name__} has no stable representation "
+                        f"({r[:60]}); bind plain values (numbers, strings, tensors), register the method under a "
+                        "name with its options, or evaluate without cache_dir")
+    return r
+
+def _bound_values(f) -> list:
+    "What a function reads besides its arguments: its defaults, its closure's cells and the plain globals it names."
+    cells = [c.cell_contents for c in (getattr(f, '__closure__', None) or ()) if c.cell_contents is not f]
+    g, names = getattr(f, '__globals__', {}), getattr(getattr(f, '__code__', None), 'co_names', ())
+    plain = [(n, g[n]) for n in sorted(set(names)) if n in g and isinstance(g[n], (int, float, str, bool, tuple))]
+    return [getattr(f, '__defaults__', None), getattr(f, '__kwdefaults__', None), cells, plain]
+
+def code_digest(fn, depth:int=0) -> str:
+    """The code version of a method and what is bound to it: a partial's arguments, a closure's values, the plain
+    globals it reads, a callable object's attributes; the source (for the library's methods: their module's and
+    the shared engine's)."""
+    bound = []
+    while isinstance(fn, functools.partial): bound.append((fn.args, fn.keywords)); fn = fn.func
+    f = fn if inspect.isfunction(fn) or inspect.ismethod(fn) or not callable(fn) else type(fn)
+    if inspect.ismethod(fn): bound.append(vars(fn.__self__)); f = fn.__func__
+    elif not inspect.isfunction(fn) and hasattr(fn, '__dict__'): bound.append(vars(fn))
+    where = f"method {getattr(f, '__qualname__', repr(f))!r}"
+    if inspect.isfunction(f) and depth < 3: bound.append(_bound_values(f))
+    key = _value_key(bound, where, depth) if depth < 3 else getattr(f, '__qualname__', '')
     if getattr(f, '__module__', '').startswith('iia_nb.'):
         files = [Path(inspect.getsourcefile(f))] + _CODE
-        return _digest(*[p.read_bytes() for p in files if p.exists()])
-    try: return _digest(inspect.getsource(f))
-    except (OSError, TypeError): return _digest(getattr(f, '__qualname__', repr(f)))
+        return _digest(*[p.read_bytes() for p in files if p.exists()], key)
+    try: return _digest(inspect.getsource(f), key)
+    except (OSError, TypeError): return _digest(getattr(f, '__qualname__', repr(f)), key)
+
+def atomic_write(path:Path, write): # write(tmp_path) writes the whole file
+    "Write a file atomically: `write` fills a temporary file beside `path`, renamed over it only when complete."
+    path = Path(path); tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try: write(tmp); os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, (OSError, RuntimeError)) and not isinstance(e, (FileExistsError, NotImplementedError)):
+            full = shutil.disk_usage(path.parent).free < 2**20 or getattr(e, 'errno', None) == errno.ENOSPC
+            why = 'the disk is full' if full else f'{type(e).__name__}: {str(e).splitlines()[0][:120]}'
+            raise OSError(f"could not write {path} ({why}); what was written before is kept") from None
+        raise
 
 def _save(path:Path, entry:dict):
-    "Write `entry` to `path` atomically: a temporary file in the same folder, then a rename."
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    torch.save(entry, tmp); os.replace(tmp, path)
+    "Write a cache entry atomically (see `atomic_write`)."
+    atomic_write(path, lambda tmp: torch.save(entry, tmp))
 
 def _load(path:Path) -> dict|None:
     "The entry at `path`, or None when there is none or it cannot be read (with a warning naming the file)."
@@ -93,10 +142,23 @@ def mask_map(model, x, target, masks):
     "Anchor: the ground-truth mask, ties inside and outside it broken at random (a perfect localiser)."
     return masks.float() + 1e-3*random_map(model, x, target)
 
-ANCHORS = dict(random=random_map, mask=mask_map)
+def constant_map(model, x, target):
+    "Anchor: the same value everywhere (pixel order then follows the metrics' fixed tie-breaking permutation)."
+    return torch.ones(len(x), *x.shape[-2:], device=x.device)
 
-def _method_fns(methods, method_options) -> dict:
-    "`{name: (fn(model, x, target[, masks]), identity)}`: what runs, and what the cache key records of it."
+def gaussian_map(model, x, target, sigma:float=0.25):
+    "Anchor: a centred isotropic Gaussian, σ = `sigma` × the image side (the centre bias of photographs)."
+    H, W = x.shape[-2:]
+    yy, xx = torch.meshgrid(torch.linspace(-.5, .5, H), torch.linspace(-.5, .5, W), indexing='ij')
+    return torch.exp(-(yy**2 + xx**2)/(2*sigma**2)).expand(len(x), H, W).to(x.device)
+
+ANCHORS = dict(random=random_map, mask=mask_map, constant=constant_map, gaussian=gaussian_map)
+
+_ROWS_OFF = ('iia', 'dix')   # families whose engine sizes its own expanded rows: left at their own chunking
+
+def _method_fns(methods, method_options, rows:int|None=None) -> dict:
+    """`{name: (fn(model, x, target[, masks]), identity)}`: what runs, and what the cache key records of it. Methods
+    that take `batch_size` get `rows` unless their options set it (it changes the chunks, not the maps)."""
     if isinstance(methods, str): methods = [methods]
     opts = method_options or {}
     if isinstance(methods, dict):
@@ -107,10 +169,13 @@ def _method_fns(methods, method_options) -> dict:
     if unknown:
         raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}, the anchors {list(ANCHORS)}, or "
                        "pass a dict name -> callable")
-    anchors = {m: (ANCHORS[m], (m, code_digest(ANCHORS[m]))) for m in methods if m in ANCHORS}
-    return {m: anchors.get(m) or (lambda model, x, target, m=m: explain(model, x, m, target, **opts.get(m, {})),
-                                  (m, sorted(opts.get(m, {}).items()), code_digest(method_info(m).fn)))
-            for m in methods}
+    def runs(m):
+        o = dict(opts.get(m, {}))
+        info = method_info(m)
+        if rows and 'batch_size' in info.options and info.family not in _ROWS_OFF: o.setdefault('batch_size', rows)
+        ident = (m, sorted((k, v) for k, v in opts.get(m, {}).items() if k != 'batch_size'), code_digest(info.fn))
+        return (lambda model, x, target: explain(model, x, m, target, **o)), ident
+    return {m: (ANCHORS[m], (m, code_digest(ANCHORS[m]))) if m in ANCHORS else runs(m) for m in methods}
 
 def _call_method(fn, model, x, target, masks):
     if 'masks' in inspect.signature(fn).parameters: return fn(model, x, target, masks=masks)
@@ -138,12 +203,53 @@ def _entries(folder, keys) -> list:
     got = [None if folder is None else _load(folder/f'{k}.pt') for k in keys]
     return [g if g is not None else {'metrics': {}} for g in got]
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #13b05cdd
+def _check_args(metrics, target, batch_size, rows):
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown: raise KeyError(f"unknown metric(s) {unknown}; choose from {sorted(METRICS)}")
+    if target not in ('predicted', 'target'):
+        raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
+    for name, v in (('batch_size', batch_size), ('rows', rows)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be an int >= 1, got {v!r}")
+
+def _metric_plan(metrics, metric_options) -> tuple:
+    "The metric groups to run (each once), their options and cache keys, and the columns asked for."
+    groups = list({id(METRICS[m].fn): METRICS[m] for m in metrics}.values())
+    wanted = {c for m in metrics for c in METRICS[m].columns if (c == m or m in ('seg', 'adcc'))}
+    opts = metric_options or {}
+    gkw = {id(g): {k: v for m in metrics if METRICS[m] is g for k, v in opts.get(m, {}).items()} for g in groups}
+    gkey = {id(g): _digest(g.columns, sorted(gkw[id(g)].items()), code_digest(g.fn)) for g in groups}
+    return groups, gkw, gkey, wanted
+
+@contextlib.contextmanager
+def _memory_format(model:nn.Module, channels_last:bool):
+    "Within the block, a convolutional model holds its weights channels-last (faster on CPUs); restored after."
+    on = channels_last and any(isinstance(m, nn.Conv2d) for m in model.modules())
+    if on: model.to(memory_format=torch.channels_last)
+    try: yield on
+    finally:
+        if on: model.to(memory_format=torch.contiguous_format)
+
+def _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries, rows, stats) -> set:
+    "Metric values of the entries that lack them (each group once, on the images that need it); the changed images."
+    changed = set()
+    for g in groups:
+        need = [j for j, e in enumerate(entries) if gkey[id(g)] not in e['metrics']]
+        if not need: continue
+        sub = None if masks is None else masks[need]
+        ctx = dict(batch_size=rows, mean=stats.mean.flatten().tolist(), std=stats.std.flatten().tolist(), masks=sub,
+                   logits=logits[need], explain_fn=lambda mo, xx, tt, sub=sub: _call_method(fn, mo, xx, tt, sub))
+        vals = g.fn(model, x[need], maps[need], t[need], ctx, **gkw[id(g)])
+        for k, j in enumerate(need): entries[j]['metrics'][gkey[id(g)]] = {c: float(v[k]) for c, v in vals.items()}
+        changed |= set(need)
+    return changed
+
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #0bb12fd1
 def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (image, label, mask)
              methods, # list of registered method names, or dict name -> callable(model, x, target[, masks]) -> maps
              metrics=('pos', 'neg', 'ins', 'del'), # names from METRICS
              target:str='predicted', # 'predicted' (the model's class) or 'target' (the dataset label)
-             batch_size:int=16, # images per chunk (model passes inside the metrics use ≤ 4× this many rows)
+             batch_size:int=16, # images per chunk
              transform='auto', # 'auto' (transform_for(model)), a callable image -> model input, or None
              indices=None, # which dataset items (default: all)
              cache_dir=None, # folder of cached maps and metric values (resumable; see above)
@@ -152,74 +258,57 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
              device=None, # where to run (default: the model's device)
              progress:bool=True, # a progress bar naming the model, method and metric it is on
              label:str|None=None, # what the progress bar calls the model (default: its class name)
+             rows:int=32, # rows per forward pass in the metrics, and in methods that take `batch_size`
+             channels_last:bool=True, # convolutional models run channels-last during the call (same maps, faster)
             ) -> pd.DataFrame:
     "One row per image × method: `image, method, label, target, pred` and the metric columns."
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown: raise KeyError(f"unknown metric(s) {unknown}; choose from {sorted(METRICS)}")
-    if target not in ('predicted', 'target'):
-        raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
-    fns = _method_fns(methods, method_options)
+    _check_args(metrics, target, batch_size, rows)
+    fns = _method_fns(methods, method_options, rows)
+    groups, gkw, gkey, wanted = _metric_plan(metrics, metric_options)
     if device is not None: model = model.to(device)
     model.eval(); dev = model_device(model)
     if isinstance(transform, str):
         if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
         transform = transform_for(model)
     stats = transform if isinstance(transform, Preprocess) else transform_for(model)
-    mean, std = stats.mean.flatten().tolist(), stats.std.flatten().tolist()
-    groups = list({id(METRICS[m].fn): METRICS[m] for m in metrics}.values())
-    wanted = {c for m in metrics for c in METRICS[m].columns if (c == m or m in ('seg', 'adcc'))}
-    opts = metric_options or {}
-    gkw = {id(g): {k: v for m in metrics if METRICS[m] is g for k, v in opts.get(m, {}).items()} for g in groups}
-    gkey = {id(g): _digest(g.columns, sorted(gkw[id(g)].items()), code_digest(g.fn)) for g in groups}
     wkey = weights_digest(model) if cache_dir is not None else ''
     folders = {n: None if cache_dir is None else Path(cache_dir)/f'{n}-{_digest(CACHE_VERSION, ident, wkey)}'
                for n, (_, ident) in fns.items()}
     for f in folders.values():
         if f is not None: f.mkdir(parents=True, exist_ok=True)
     idx_all = list(range(len(dataset))) if indices is None else [int(i) for i in indices]
-    chunks = [idx_all[s:s + batch_size] for s in range(0, len(idx_all), batch_size)]
-    name_of = label or type(model).__name__
-    rows = []
-    with tqdm(total=len(idx_all)*len(fns), disable=not progress, unit='img', desc=f'{name_of}') as bar:
-        for idx in chunks:
+    name_of, out = label or type(model).__name__, []
+    with _memory_format(model, channels_last) as cl, \
+         tqdm(total=len(idx_all)*len(fns), disable=not progress, unit='img', desc=name_of) as bar:
+        for s in range(0, len(idx_all), batch_size):
+            idx = idx_all[s:s + batch_size]
             x, labels, masks = _load_items(dataset, idx, transform)
-            x = check_images(x).to(dev); masks = None if masks is None else masks.to(dev)
+            x = check_images(x).to(dev, memory_format=torch.channels_last if cl else torch.preserve_format)
+            masks = None if masks is None else masks.to(dev)
             if any('masks' in g.needs for g in groups) and masks is None:
                 raise ValueError("metric 'seg' needs a dataset that yields masks")
-            pred = chunked_logits(model, lambda s, e: x[s:e], len(x), 4*batch_size).argmax(-1)
-            t = pred if target == 'predicted' else labels.to(dev)
+            logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)     # once per image, for every metric
+            pred = logits.argmax(-1); t = pred if target == 'predicted' else labels.to(dev)
             keys = [_digest(x[j], int(t[j])) for j in range(len(idx))]
             for name, (fn, _) in fns.items():
-                bar.set_description(f'{name_of} · {name} · map')
+                bar.set_description(f'{name_of} · {name}')
                 entries = _entries(folders[name], keys)
                 miss = [j for j, e in enumerate(entries) if 'map' not in e]
                 if miss:
                     new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
                     for j, mp in zip(miss, new): entries[j].update(map=mp.float().cpu().clone(), target=int(t[j]))
                 maps = torch.stack([e['map'] for e in entries]).to(dev)
-                changed = set(miss)
-                for g in groups:
-                    need = [j for j, e in enumerate(entries) if gkey[id(g)] not in e['metrics']]
-                    if not need: continue
-                    bar.set_description(f'{name_of} · {name} · {"+".join(g.columns[:2])}')
-                    sub = None if masks is None else masks[need]
-                    ctx = dict(batch_size=4*batch_size, mean=mean, std=std, masks=sub,
-                               explain_fn=lambda mo, xx, tt, fn=fn, sub=sub: _call_method(fn, mo, xx, tt, sub))
-                    vals = g.fn(model, x[need], maps[need], t[need], ctx, **gkw[id(g)])
-                    for k, j in enumerate(need):
-                        entries[j]['metrics'][gkey[id(g)]] = {c: float(v[k]) for c, v in vals.items()}
-                    changed |= set(need)
+                changed = set(miss) | _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries,
+                                                  rows, stats)
                 if folders[name] is not None:
                     for j in changed: _save(folders[name]/f'{keys[j]}.pt', entries[j])
                 for j, i in enumerate(idx):
                     row = dict(image=i, method=name, label=int(labels[j]), target=int(t[j]), pred=int(pred[j]))
                     for g in groups: row.update({c: v for c, v in entries[j]['metrics'][gkey[id(g)]].items()
                                                  if c in wanted})
-                    rows.append(row)
+                    out.append(row)
                 bar.update(len(idx))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out)
 
 def aggregate(df:pd.DataFrame) -> pd.DataFrame:
     """Mean per method (rows, in order of appearance) × metric (columns); PA/mIoU accumulated over images from the

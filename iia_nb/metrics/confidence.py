@@ -18,11 +18,13 @@ def unit_maps(maps:torch.Tensor) -> torch.Tensor:
     const = (flat.max(1).values - flat.min(1).values) <= 1e-12
     return torch.where(const[:, None, None], (flat[:, :1] > 0).float()[:, :, None].expand_as(maps), normalize(maps))
 
-def confidence_change(model, x, x_masked, target, batch_size:int=64) -> dict:
+def confidence_change(model, x, x_masked, target, batch_size:int=64,
+                      clean_logits:torch.Tensor|None=None) -> dict: # the logits on `x`, if known (no pass over `x`)
     "`{'drop': 100·max(0, p-o)/p, 'increase': 100·[o > p]}` per image, p/o = class softmax on `x`/`x_masked`."
     B = x.shape[0]
-    both = torch.cat([x, x_masked])
-    lg = chunked_logits(model, lambda s, e: both[s:e], 2*B, batch_size)
+    both = torch.cat([x, x_masked]) if clean_logits is None else x_masked
+    lg = chunked_logits(model, lambda s, e: both[s:e], len(both), batch_size)
+    if clean_logits is not None: lg = torch.cat([clean_logits.float(), lg])
     p, o = class_score(lg[:B], target, 'prob'), class_score(lg[B:], target, 'prob')
     return {'drop': 100*(p - o).clamp_min(0)/p, 'increase': 100*(o > p).float()}
 
@@ -39,7 +41,7 @@ def ad_ic(model, x, maps, target=None, # as `perturbation_curve`
           keep:float=1.0, # fraction of pixels kept (T-TAME: 1.0, 0.5, 0.15), with their soft map values
           masking:str='cnn', # 'cnn': mask the [0,1] image, then normalise; 'vit': mask the normalised image
           mean=IMAGENET_MEAN, std=IMAGENET_STD, # the model's normalisation (for 'cnn' masking)
-          batch_size:int=64) -> dict:
+          batch_size:int=64, clean_logits:torch.Tensor|None=None) -> dict:
     "`{'ad': [B], 'ic': [B]}` in percent (Average Drop, Increase in Confidence) of the masked images."
     x, maps, t = _inputs(model, x, maps, target, batch_size)
     if not 0 < keep <= 1: raise ValueError(f"keep must lie in (0, 1], got {keep}")
@@ -47,12 +49,12 @@ def ad_ic(model, x, maps, target=None, # as `perturbation_curve`
     H = unit_maps(maps)
     H = H*(H >= torch.quantile(H.flatten(1), 1 - keep, dim=1).view(-1, 1, 1))
     xm = masked_images(x, H, masking, mean, std)
-    r = confidence_change(model, x, xm, t, batch_size)
+    r = confidence_change(model, x, xm, t, batch_size, clean_logits)
     return {'ad': r['drop'], 'ic': r['increase']}
 
-def adp_pic(model, x, maps, target=None, batch_size:int=64) -> dict:
+def adp_pic(model, x, maps, target=None, batch_size:int=64, clean_logits:torch.Tensor|None=None) -> dict:
     "`{'adp': [B], 'pic': [B]}` in percent: confidence change of `x ∘ H` in normalised space (IIA code)."
-    r = ad_ic(model, x, maps, target, keep=1.0, masking='vit', batch_size=batch_size)
+    r = ad_ic(model, x, maps, target, keep=1.0, masking='vit', batch_size=batch_size, clean_logits=clean_logits)
     return {'adp': r['ad'], 'pic': r['ic']}
 
 # %% ../../nbs/30_metrics/31_confidence.ipynb #2961c219

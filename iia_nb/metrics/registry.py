@@ -5,19 +5,20 @@
 # %% ../../nbs/30_metrics/35_registry.ipynb #cb939eca
 from __future__ import annotations
 from dataclasses import dataclass
-from .perturbation import FRACTIONS, curve_auc, perturbation_curves, rise_auc
+from .perturbation import FRACTIONS, FINE_FRACTIONS, curve_aucs, rise_auc
 from .confidence import _stats, ad_ic, adcc, adp_pic
 from .road import road_score
 from .segmentation import segmentation_counts
 from .pic import sic_aic
 
 # %% auto #0
-__all__ = ['METRICS', 'HIGHER', 'SEG_COUNTS', 'Metric', 'register_metric']
+__all__ = ['METRICS', 'HIGHER', 'SEG_COUNTS', 'CURVES', 'FINE', 'Metric', 'register_metric']
 
 # %% ../../nbs/30_metrics/35_registry.ipynb #ea744f92
 @dataclass
 class Metric:
-    "A registered metric group: `fn(model, x, maps, target, ctx, **options) -> {column: [B]}`."
+    """A registered metric group: `fn(model, x, maps, target, ctx, **options) -> {column: [B]}`; `ctx` holds `batch_size`,
+    `mean`, `std`, `masks`, `explain_fn` and, when the caller has them, the clean `logits`."""
     name:str; fn:callable; columns:tuple; needs:tuple = ()
 
 METRICS:dict = {}
@@ -26,6 +27,8 @@ HIGHER = dict(pos=False, neg=True, ins=True, dele=False, rise_ins=True, rise_del
               avg_drop=False, PA=True, mIoU=True, mAP=True, mF1=True,
               **{f'ad{k}': False for k in (100, 50, 15)}, **{f'ic{k}': True for k in (100, 50, 15)})
 HIGHER['del'] = HIGHER.pop('dele')
+HIGHER |= {f'{k}_fine': v for k, v in HIGHER.items() if k in ('pos', 'neg', 'ins', 'del')}
+HIGHER |= dict(above=False, auroc=True, energy=True)
 SEG_COUNTS = ('correct', 'pixels', 'inter_bg', 'union_bg', 'inter_fg', 'union_fg')
 
 def register_metric(names, columns, needs=()):
@@ -36,15 +39,15 @@ def register_metric(names, columns, needs=()):
         return fn
     return deco
 
-@register_metric(('pos', 'del'), ('pos', 'del'))
-def _pos_del(model, x, maps, t, ctx, fractions=FRACTIONS, value=0.):
-    c = perturbation_curves(model, x, maps, t, 'pos', fractions, value, ('correct', 'prob'), ctx['batch_size'])
-    return {'pos': curve_auc(c['correct'], fractions), 'del': curve_auc(c['prob'], fractions)}
+CURVES, FINE = ('pos', 'neg', 'ins', 'del'), ('pos_fine', 'neg_fine', 'ins_fine', 'del_fine')
 
-@register_metric(('neg', 'ins'), ('neg', 'ins'))
-def _neg_ins(model, x, maps, t, ctx, fractions=FRACTIONS, value=0.):
-    c = perturbation_curves(model, x, maps, t, 'neg', fractions, value, ('correct', 'prob'), ctx['batch_size'])
-    return {'neg': curve_auc(c['correct'], fractions), 'ins': curve_auc(c['prob'], fractions)}
+@register_metric(CURVES, CURVES)
+def _curves(model, x, maps, t, ctx, fractions=FRACTIONS, value=0.):
+    return curve_aucs(model, x, maps, t, {'': fractions}, value, ctx.get('logits'), ctx['batch_size'])
+
+@register_metric(FINE, FINE)
+def _fine(model, x, maps, t, ctx, fractions=FINE_FRACTIONS, value=0.):
+    return curve_aucs(model, x, maps, t, {'_fine': fractions}, value, ctx.get('logits'), ctx['batch_size'])
 
 for _mode in ('ins', 'del'):
     def _rise(model, x, maps, t, ctx, _mode=_mode, **kw):
@@ -56,7 +59,7 @@ for _mode in ('ins', 'del'):
     register_metric((f'rise_{_mode}',), (f'rise_{_mode}',))(_rise)
 
 @register_metric(('adp', 'pic'), ('adp', 'pic'))
-def _adp_pic(model, x, maps, t, ctx): return adp_pic(model, x, maps, t, ctx['batch_size'])
+def _adp_pic(model, x, maps, t, ctx): return adp_pic(model, x, maps, t, ctx['batch_size'], ctx.get('logits'))
 
 for _keep in (100, 50, 15):
     def _adic(model, x, maps, t, ctx, _keep=_keep, masking='cnn'):
@@ -80,7 +83,8 @@ def _adcc(model, x, maps, t, ctx, **kw):
         model, x, maps, t, ctx['explain_fn'], mean=ctx['mean'], std=ctx['std'], batch_size=ctx['batch_size'], **kw
     )
 
-@register_metric(('seg',), ('mAP', 'mF1') + SEG_COUNTS, needs=('masks',))
+@register_metric(('seg',), ('mAP', 'mF1', 'above', 'auroc', 'energy') + SEG_COUNTS, needs=('masks',))
 def _seg(model, x, maps, t, ctx):
     c = segmentation_counts(maps, ctx['masks'])
-    return {'mAP': 100*c['ap'], 'mF1': 100*c['f1'], **{k: c[k] for k in SEG_COUNTS}}
+    return {**{k: 100*c[v] for k, v in dict(mAP='ap', mF1='f1', above='above', auroc='auroc', energy='energy').items()},
+            **{k: c[k] for k in SEG_COUNTS}}

@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 from ..core import normalize
+from scipy.stats import rankdata
 
 # %% auto #0
-__all__ = ['check_masks', 'average_precision', 'segmentation_counts', 'pixel_scores', 'combine_segmentation',
-           'segmentation_scores']
+__all__ = ['check_masks', 'average_precision', 'auroc', 'mask_energy', 'segmentation_counts', 'pixel_scores',
+           'combine_segmentation', 'segmentation_scores']
 
 # %% ../../nbs/30_metrics/34_segmentation.ipynb #6c222baa
 def check_masks(masks:torch.Tensor, maps:torch.Tensor) -> torch.Tensor:
@@ -37,9 +38,20 @@ def average_precision(scores:np.ndarray, labels:np.ndarray) -> float:
     prec, rec = tp/(tp + fp), tp/P
     return float(np.sum(np.diff(np.r_[0., rec])*prec))
 
+def auroc(scores:np.ndarray, labels:np.ndarray) -> np.ndarray:
+    "Per row of `[B,N]` scores: P(score of a mask pixel > score of a background pixel), ties counting 1/2; NaN if one class is empty."
+    r = rankdata(scores, axis=1); y = labels.astype(bool); P = y.sum(1); N = y.shape[1] - P
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where((P > 0) & (N > 0), ((r*y).sum(1) - P*(P + 1)/2)/(P*N), np.nan)
+
+def mask_energy(unit:np.ndarray, labels:np.ndarray) -> np.ndarray:
+    "Per row: the share of a [0,1] map's mass inside the mask (a map with no mass counts as uniform: the mask's area)."
+    y = labels.astype(bool); tot = unit.sum(1)
+    return np.where(tot > 0, (unit*y).sum(1)/np.where(tot > 0, tot, 1), y.mean(1))
+
 def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
-    """Per image: `correct`, `pixels`, `inter_bg/fg`, `union_bg/fg` (for PA, mIoU) and `ap`, `f1` (fractions), as
-    arrays [B]."""
+    """Per image: `correct`, `pixels`, `inter_bg/fg`, `union_bg/fg` (for PA, mIoU), `ap`, `f1`, and beside them
+    `above` (share of pixels above the threshold), `auroc` and `energy` (threshold-free), as fractions, arrays [B]."""
     if not isinstance(maps, torch.Tensor) or maps.ndim != 3:
         raise ValueError(f"maps must be a tensor [B,H,W], got {getattr(maps, 'shape', type(maps))}")
     if not torch.isfinite(maps).all(): raise ValueError("maps contain NaN or infinite values")
@@ -51,7 +63,8 @@ def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
     f1 = np.where(2*tp + fp + fn > 0, 2*tp/np.maximum(2*tp + fp + fn, 1), 0.)
     ap = np.array([average_precision(np.r_[1 - mi, mi], np.r_[~yi, yi]) for mi, yi in zip(m, y)])
     return dict(correct=tp + tn, pixels=np.full(len(y), y.shape[1]), inter_bg=tn, union_bg=tn + fp + fn,
-                inter_fg=tp, union_fg=tp + fp + fn, ap=np.nan_to_num(ap), f1=f1)
+                inter_fg=tp, union_fg=tp + fp + fn, ap=np.nan_to_num(ap), f1=f1, above=pred.mean(1),
+                auroc=auroc(m, y), energy=mask_energy(m, y))
 
 def pixel_scores(counts) -> dict:
     """`{'PA','mIoU'}` in percent from the pixel counts of a set of images (`SEG_COUNTS` arrays, summed over the last

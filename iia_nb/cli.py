@@ -19,6 +19,7 @@ from .data.images import transform_for
 import matplotlib.pyplot as plt
 from .metrics.registry import METRICS
 from .experiments.runner import EXPERIMENTS, experiment, run_sharded
+from .experiments.runner import check_result_paths, merge_shards, parse_shard, result_paths
 
 # %% auto #0
 __all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'parse_device', 'read_image', 'check_out',
@@ -275,6 +276,9 @@ def experiment_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', default='results', help='output folder (default: %(default)s)')
     p.add_argument('--batch-size', type=_positive, default=16, help='images per chunk (default: %(default)s)')
     p.add_argument('--device', help="cpu, cuda or cuda:N (default: this rank's GPU, else CPU)")
+    p.add_argument('--shard', help="k/K: run every K-th image from k, into NAME.shard-k-of-K.csv (a SLURM array task)")
+    p.add_argument('--merge', action='store_true', help='merge the K shards in --out into NAME.csv (no model is run)')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing result file (refused otherwise)')
     return p
 
 def experiment_main(argv=None) -> int:
@@ -283,10 +287,17 @@ def experiment_main(argv=None) -> int:
         args = experiment_parser().parse_args(argv)
         exp, device = parse_experiment(args)
         out = check_out_dir(args.out)
-        try: run_sharded(exp, out, args.batch_size, device)
-        except (KeyError, FileNotFoundError, WeightsUnavailable) as e: raise CLIError(_msg(e)) from None
+        try:
+            shard = parse_shard(args.shard)
+            if args.merge: merge_shards(exp.name, out, args.overwrite); return 0
+            check_result_paths(result_paths(out, exp.name, shard), args.overwrite)
+            run_sharded(exp, out, args.batch_size, device, shard=args.shard, overwrite=args.overwrite)
+        except (KeyError, ValueError, OSError, WeightsUnavailable) as e: raise CLIError(_msg(e)) from None
     except CLIError as e:
         print(f"iia-experiment: error: {_msg(e)}", file=sys.stderr)
         return 2
     except SystemExit as e: return e.code if isinstance(e.code, int) else 0   # --help
+    except KeyboardInterrupt:
+        print("iia-experiment: interrupted (finished images are kept in the cache; run again to resume)", file=sys.stderr)
+        return 130
     return 0

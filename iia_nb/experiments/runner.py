@@ -4,7 +4,7 @@
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #25f9fbd9
 from __future__ import annotations
-import json, os, platform, subprocess, time
+import hashlib, json, os, platform, subprocess, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -23,56 +23,68 @@ from .evaluate import aggregate
 from ..metrics.segmentation import pixel_scores
 from ..metrics.registry import SEG_COUNTS
 from ..metrics.registry import HIGHER
+import torch.nn as nn
+from .evaluate import atomic_write, weights_digest
+from .stats import bca, bca_interval
+from ..models.zoo import CHECKPOINTS
 
 # %% auto #0
-__all__ = ['BENCH_DATA', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX', 'CNN_OPTIONS',
-           'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS', 'FULL_OPTIONS',
-           'environment', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table', 'Experiment', 'build_dataset',
-           'run', 'summary', 'experiment', 'run_sharded']
+__all__ = ['BENCH_DATA', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX',
+           'CNN_OPTIONS', 'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS',
+           'FULL_OPTIONS', 'environment', 'file_digest', 'weights_provenance', 'bootstrap_ci', 'rank_marks',
+           'paper_table', 'markdown_table', 'Experiment', 'sample_indices', 'build_dataset', 'parse_shard',
+           'result_paths', 'check_result_paths', 'run', 'merge_shards', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
-def _git_commit() -> str:
-    try:
-        here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()
-        return subprocess.run(
-            ['git', 'rev-parse', '--short', 'HEAD'], cwd=here, capture_output=True, text=True, timeout=5
-        ).stdout.strip()
+def _git(*args) -> str:
+    here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()
+    try: return subprocess.run(['git', *args], cwd=here, capture_output=True, text=True, timeout=5).stdout.strip()
     except Exception: return ''
 
+def _git_commit() -> str: return _git('rev-parse', '--short', 'HEAD')
+
+def _git_dirty() -> bool|None:
+    "Whether tracked files differ from the commit (None outside a git checkout)."
+    if not _git('rev-parse', '--short', 'HEAD'): return None
+    return bool(_git('status', '--porcelain', '--untracked-files=no'))
+
+def _versions() -> dict:
+    "Versions of the libraries a number depends on."
+    out = {}
+    for k in ('torch', 'torchvision', 'timm', 'numpy', 'scipy', 'pandas', 'scikit-learn', 'scikit-image', 'iia_nb'):
+        try: out[k] = version(k)
+        except PackageNotFoundError: out[k] = 'unknown'
+    return out
+
 def environment(device=None, seed:int|None=None) -> dict:
-    "Machine, device, versions, git commit and seed of a run, as a flat dict."
+    "Machine, device, library versions, git commit (and whether the tree was dirty) and seed of a run, as a dict."
     device = torch.device(device or default_device())
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or platform.machine())
-    return dict(
-        device=device.type,
-        device_name=name,
-        torch_threads=torch.get_num_threads(),
-        python=platform.python_version(),
-        torch=torch.__version__,
-        torchvision=torchvision.__version__,
-        timm=timm.__version__,
-        numpy=np.__version__,
-        iia_nb=_version(),
-        commit=_git_commit(),
-        seed=seed,
-        utc=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
-    )
+    v = _versions()
+    return dict(device=device.type, device_name=name, torch_threads=torch.get_num_threads(),
+                python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
+                timm=timm.__version__, numpy=np.__version__, iia_nb=v['iia_nb'], versions=v, commit=_git_commit(),
+                dirty=_git_dirty(), seed=seed, utc=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
 
-def _version() -> str:
-    try: return version('iia_nb')
-    except PackageNotFoundError: return 'unknown'
+def file_digest(path) -> str:
+    "SHA-256 of a file's bytes."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(2**20), b''): h.update(block)
+    return h.hexdigest()
+
+def weights_provenance(name:str, model:nn.Module) -> dict:
+    "What a run's numbers rest on: the checkpoint file it loaded (path and SHA-256), if any, and a digest of the weights."
+    ck = CHECKPOINTS/f'{name}.pt'
+    files = {str(ck.name): file_digest(ck)} if ck.exists() else {}
+    return dict(checkpoints=files, weights_digest=weights_digest(model))
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #4d0ac077
-def bootstrap_ci(values, n_boot:int=1000, # resamples
+def bootstrap_ci(values, n_boot:int=2000, # resamples
                  alpha:float=0.05, # 1 - coverage
-                 seed:int=0, statistic=np.mean) -> tuple:
-    "`(low, high)` percentile bootstrap interval of `statistic` over `values` (NaN for fewer than 2 values)."
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if len(v) < 2: return (np.nan, np.nan)
-    idx = np.random.default_rng(seed).integers(0, len(v), (n_boot, len(v)))
-    stats = statistic(v[idx], axis=1)
-    return tuple(np.quantile(stats, [alpha/2, 1 - alpha/2]))
+                 seed:int=0) -> tuple:
+    "`(low, high)` BCa bootstrap interval of the mean of `values` (NaN for fewer than 2 values: no interval)."
+    return bca_interval(values, n_boot, alpha, seed)
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #1625921e
 def rank_marks(means:pd.Series, higher:bool) -> pd.Series:
@@ -101,6 +113,7 @@ def paper_table(summary:pd.DataFrame, # one row per method × metric: columns me
             txt = f"{means[k]:.{digits}f}"
             if ci and 'low' in s and not np.isnan(s['low'].get((m, k), np.nan)):
                 txt += f" [{s['low'][(m, k)]:.{digits}f}, {s['high'][(m, k)]:.{digits}f}]"
+            elif ci and 'note' in s and s['note'].get((m, k), ''): txt += f" ({s['note'][(m, k)]})"
             return {'best': f"**{txt}**", 'second': f"<u>{txt}</u>"}.get(marks[k], txt)
         rows[f"{m} {'↑' if higher[m] else '↓'}"] = {k: cell(k) for k in methods}
     return pd.DataFrame(rows).T[methods]
@@ -119,14 +132,16 @@ class Experiment:
     "Methods × metrics for one model on one dataset."
     name:str # names the result files
     model:str # a `load_model` name
-    data:str # 'bench', 'bench2', 'bench_v2', 'bench_v2_two', 'photos', 'imagenet' or 'imagenet-seg'
+    data:str # 'bench', 'bench_two', 'bench_v2', 'bench_v2_two', 'photos', 'imagenet' or 'imagenet-seg'
     methods:list # registered method names, or 'name:preset' strings for the options in `options`
     metrics:list # names from `metrics.METRICS`
-    n:int=100 # images (the first n of the dataset)
+    n:int=100 # images
     target:str='predicted' # 'predicted' (as the papers) or 'target' (the label)
     seed:int=0 # the dataset's seed (synthetic benchmark) and the methods' seed
     options:dict=field(default_factory=dict) # {method: {option: value}} passed to `explain`
     root:str|None=None # folder of a local dataset
+    sample_seed:int|None=None # None: the first n items; else n items drawn at random (this seed) from `pool`
+    pool:int=2000 # the split's size that a random sample is drawn from (synthetic benchmark)
 
 class _Photos(torch.utils.data.Dataset):
     "The bundled photos at a model's input size: `(image [3,H,W] in [0,1], -1)`."
@@ -142,14 +157,22 @@ class _NoLabel(torch.utils.data.Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, i): x, m = self.ds[i]; return x, -1, m
 
-BENCH_DATA = dict(bench=dict(), bench2=dict(two_objects=True), bench_v2=dict(version=2),
+BENCH_DATA = dict(bench=dict(), bench_two=dict(two_objects=True), bench_v2=dict(version=2),
                   bench_v2_two=dict(version=2, two_objects=True))
+BENCH_DATA['bench2'] = BENCH_DATA['bench_two']     # the old name of version 1's two-object split (deprecated)
 
-def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
-    "The first `exp.n` items of `exp.data`, at `model`'s input size, unit range."
+def sample_indices(exp:Experiment, size:int) -> list:
+    "The dataset items of `exp`: the first `n`, or `n` drawn without replacement by `exp.sample_seed` (sorted)."
+    n = min(exp.n, size)
+    if exp.sample_seed is None: return list(range(n))
+    return sorted(np.random.default_rng(exp.sample_seed).choice(size, n, replace=False).tolist())
+
+def build_dataset(exp:Experiment, model) -> torch.utils.data.Subset:
+    "The items of `exp.data` that `exp` evaluates (`sample_indices`), at `model`'s input size, unit range."
     tf = transform_for(model)
     if exp.data in BENCH_DATA:
-        ds = SyntheticBench('test', n=exp.n, seed=exp.seed, size=tf.size[0], **BENCH_DATA[exp.data])
+        n = exp.n if exp.sample_seed is None else max(exp.pool, exp.n)
+        ds = SyntheticBench('test', n=n, seed=exp.seed, size=tf.size[0], **BENCH_DATA[exp.data])
     elif exp.data == 'photos': ds = _Photos(tf)
     elif exp.data in ('imagenet', 'imagenet-seg'):
         if exp.root is None:
@@ -158,7 +181,7 @@ def build_dataset(exp:Experiment, model) -> torch.utils.data.Dataset:
               else _NoLabel(datasets.ImageNetSegmentation(exp.root, size=tf.size[0])))
     else:
         raise ValueError(f"unknown data {exp.data!r}; choose from {[*BENCH_DATA, 'photos', 'imagenet', 'imagenet-seg']}")
-    return torch.utils.data.Subset(ds, range(min(exp.n, len(ds))))
+    return torch.utils.data.Subset(ds, sample_indices(exp, len(ds)))
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #b4942248
 def _rank_world() -> tuple:
@@ -172,58 +195,116 @@ def _tidy(df:pd.DataFrame, exp:Experiment) -> pd.DataFrame:
     order = {m: k for k, m in enumerate(exp.methods)}
     df = df.sort_values(['method', 'image'], key=lambda c: c.map(order) if c.name == 'method' else c, kind='stable')
     df = df.reset_index(drop=True)
-    for k, v in [('data', exp.data), ('model', exp.model), ('experiment', exp.name)]: df.insert(0, k, v)
+    for k, v in [('data', exp.data), ('model', exp.model), ('experiment', exp.name)]:
+        if k not in df: df.insert(0, k, v)
     return df
 
+def parse_shard(shard) -> tuple:
+    "`(k, K)` from 'k/K', a pair or None (the whole run: (0, 1)); k counts from 0."
+    if shard is None: return (0, 1)
+    try: k, K = (int(v) for v in (shard.split('/') if isinstance(shard, str) else shard))
+    except (ValueError, TypeError): raise ValueError(f"shard must be 'k/K' with integers, got {shard!r}") from None
+    if not (K >= 1 and 0 <= k < K): raise ValueError(f"shard k/K needs 0 <= k < K, got {k}/{K}")
+    return k, K
+
+def result_paths(out, name:str, shard=(0, 1)) -> tuple:
+    "`(NAME.csv, NAME.env.json)`, or `NAME.shard-k-of-K.csv` and its env file for a shard."
+    k, K = shard; stem = name if K == 1 else f'{name}.shard-{k}-of-{K}'
+    return Path(out)/f'{stem}.csv', Path(out)/f'{stem}.env.json'
+
+def check_result_paths(paths, overwrite:bool=False):
+    "Refuse, before any work, to write where a folder stands or to replace a result without `overwrite`."
+    for p in paths:
+        if p.exists() and not p.is_file(): raise IsADirectoryError(f"{p} is a folder, not a file: move it or pick another output folder")
+    old = [p for p in paths if p.suffix == '.csv' and p.exists()]
+    if old and not overwrite:
+        rows = sum(1 for _ in open(old[0])) - 1
+        raise FileExistsError(f"{old[0]} exists ({rows} rows): pass overwrite=True (--overwrite) to replace it, or "
+                              "write to another folder")
+
+def _write_results(df, env, paths):
+    csv, js = paths
+    atomic_write(csv, lambda tmp: df.to_csv(tmp, index=False))
+    atomic_write(js, lambda tmp: Path(tmp).write_text(json.dumps(env, indent=1, default=str)))
+
+# %% ../../nbs/50_experiments/51_runner.ipynb #bbc04f6a
 def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (required when sharded)
         cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/NAME when out_dir is given
-        batch_size:int=16, device=None, progress:bool=True) -> pd.DataFrame:
-    "Evaluate `exp` (sharded across processes under `torchrun`); the merged table on rank 0, the shard elsewhere."
+        batch_size:int=16, device=None, progress:bool=True,
+        shard=None, # 'k/K' or (k, K): this run's share of the images (every K-th from k); see `merge_shards`
+        overwrite:bool=False, # replace an existing result file (refused otherwise, before any work)
+       ) -> pd.DataFrame:
+    """Evaluate `exp`, or one shard of it (`shard`, or the ranks of `torchrun`); rank 0 of `torchrun` merges the
+    shards. Rows name each image by its index in the dataset; the env file records the sample and the weights."""
     rank, world = _rank_world()
-    if world > 1 and out_dir is None:
-        raise ValueError("a sharded run needs out_dir, where the ranks leave their shards")
+    k, K = parse_shard(shard) if world == 1 else (rank, world)
+    if K > 1 and out_dir is None: raise ValueError("a sharded run needs out_dir, where the shards are written")
     out = None if out_dir is None else Path(out_dir)
-    if out is not None: out.mkdir(parents=True, exist_ok=True)
+    paths = None if out is None else result_paths(out, exp.name, (k, K))
+    if paths is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        check_result_paths(paths + (result_paths(out, exp.name) if world > 1 and rank == 0 else ()), overwrite)
     if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.name
     seed_everything(exp.seed)
     dev = _device_for(rank, device)
     model = load_model(exp.model).to(dev).eval()
     ds = build_dataset(exp, model)
     df = evaluate(model, ds, exp.methods, exp.metrics, target=exp.target, batch_size=batch_size,
-                  indices=range(rank, len(ds), world), cache_dir=cache_dir, method_options=exp.options,
+                  indices=range(k, len(ds), K), cache_dir=cache_dir, method_options=exp.options,
                   progress=progress and rank == 0)
+    df['image'] = [ds.indices[i] for i in df['image']]
     df = _tidy(df, exp)
-    if world > 1: df = _merge_shards(df, exp, out, rank, world)
-    if rank == 0 and out is not None:
-        df.to_csv(out/f'{exp.name}.csv', index=False)
-        env = dict(environment(dev, exp.seed), world_size=world, experiment=asdict(exp))
-        (out/f'{exp.name}.env.json').write_text(json.dumps(env, indent=1, default=str))
+    if paths is not None:
+        env = dict(environment(dev, exp.seed), shard=[k, K], experiment=asdict(exp),
+                   sample=dict(seed=exp.sample_seed, pool=len(ds.dataset), indices=list(ds.indices)),
+                   **weights_provenance(exp.model, model))
+        _write_results(df, env, paths)
+    if world > 1:
+        dist.barrier()
+        if rank == 0: df = merge_shards(exp.name, out, overwrite=True)
     return df
 
-def _merge_shards(df, exp, out, rank, world) -> pd.DataFrame:
-    "Each rank writes its shard; after a barrier rank 0 reads them all and returns the merged table."
-    df.to_csv(out/f'{exp.name}.rank{rank}.csv', index=False)
-    dist.barrier()
-    if rank != 0: return df
-    parts = [pd.read_csv(out/f'{exp.name}.rank{r}.csv') for r in range(world)]
-    return _tidy(pd.concat(parts).drop(columns=['experiment', 'model', 'data']), exp)
+def merge_shards(name:str, out_dir, overwrite:bool=False) -> pd.DataFrame:
+    "Merge the K shard files of experiment `name` in `out_dir` into NAME.csv (and its env file); all K must be there."
+    out = Path(out_dir); found = sorted(out.glob(f'{name}.shard-*-of-*.csv'))
+    if not found: raise FileNotFoundError(f"no shards of {name!r} in {out}")
+    Ks = {int(p.name.rsplit('-of-', 1)[1].split('.')[0]) for p in found}
+    if len(Ks) != 1: raise ValueError(f"shards of {name!r} in {out} come from different splits (K = {sorted(Ks)})")
+    K = Ks.pop(); parts = [result_paths(out, name, (k, K)) for k in range(K)]
+    missing = [str(c.name) for c, _ in parts if not c.exists()]
+    if missing: raise FileNotFoundError(f"{name!r}: shards missing in {out}: {missing}")
+    envs = [json.loads(j.read_text()) for _, j in parts]
+    exps = {json.dumps(e['experiment'], sort_keys=True) for e in envs}
+    if len(exps) != 1: raise ValueError(f"the shards of {name!r} ran different experiments; rerun them alike")
+    exp = Experiment(**envs[0]['experiment'])
+    df = _tidy(pd.concat([pd.read_csv(c) for c, _ in parts]), exp)
+    env = dict(envs[0], shard=None, shards=[dict(shard=e['shard'], commit=e['commit'], dirty=e['dirty'], utc=e['utc'],
+                                                 device_name=e['device_name']) for e in envs])
+    paths = result_paths(out, name)
+    check_result_paths(paths, overwrite)
+    _write_results(df, env, paths)
+    return df
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #6f31b6fe
-def summary(df:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> pd.DataFrame:
-    "One row per method × metric: `mean`, `low`, `high`, `n` (images), from `run`'s table."
+TOO_FEW = 'n too small for an interval'
+
+def summary(df:pd.DataFrame, n_boot:int=2000, alpha:float=0.05, seed:int=0) -> pd.DataFrame:
+    """One row per method × metric: `mean`, BCa `low`/`high`, `n` (images) and `note` (say when n is too small for an
+    interval), from `run`'s table."""
     meta = {'experiment', 'model', 'data', 'image', 'method', 'label', 'target', 'pred', *SEG_COUNTS}
     means = aggregate(df.drop(columns=[c for c in ('experiment', 'model', 'data') if c in df]))
     rows = []
     for method, g in df.groupby('method', sort=False):
         for metric in means.columns:
             if metric in ('PA', 'mIoU'):
-                idx = np.random.default_rng(seed).integers(0, len(g), (n_boot, len(g)))
-                stats = pixel_scores({k: g[k].to_numpy()[idx] for k in SEG_COUNTS})[metric]      # one per resample
-                lo, hi = np.quantile(stats, [alpha/2, 1 - alpha/2])
+                cols = {k: g[k].to_numpy() for k in SEG_COUNTS}
+                lo, hi = bca(lambda idx: pixel_scores({k: v[idx] for k, v in cols.items()})[metric], len(g), n_boot,
+                             alpha, seed)
             elif metric in meta: continue
             else: lo, hi = bootstrap_ci(g[metric].values, n_boot, alpha, seed)
             n = len(g) if metric in ('PA', 'mIoU') else int(g[metric].notna().sum())
-            rows.append(dict(method=method, metric=metric, mean=means.loc[method, metric], low=lo, high=hi, n=n))
+            rows.append(dict(method=method, metric=metric, mean=means.loc[method, metric], low=lo, high=hi, n=n,
+                             note=TOO_FEW if n < 2 else ''))
     return pd.DataFrame(rows)
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #27852a19
@@ -283,14 +364,17 @@ def experiment(name:str, **changes) -> Experiment:
     return replace(EXPERIMENTS[name], **changes)
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #8c4a7427
-def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progress:bool=True) -> pd.DataFrame|None:
-    """`run` on every process that `torchrun` started (one process otherwise), then the paper-style table printed
-    on rank 0; the merged table on rank 0."""
+def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progress:bool=True, shard=None,
+                overwrite:bool=False) -> pd.DataFrame|None:
+    """`run` on every process that `torchrun` started (one process otherwise), or on one `shard`; the paper-style
+    table printed once the table is whole (not after a lone shard); the table on rank 0."""
     sharded = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and device != 'cpu' else 'gloo')
     try:
-        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress)
-        if _rank_world()[0] == 0: print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))
+        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress, shard=shard, overwrite=overwrite)
+        whole = parse_shard(shard)[1] == 1
+        if _rank_world()[0] == 0 and whole:
+            print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))
         return df
     finally:
         if sharded: dist.destroy_process_group()

@@ -298,6 +298,7 @@ def experiment_main(argv=None) -> int:
         return 2
     except SystemExit as e: return e.code if isinstance(e.code, int) else 0   # --help
     except KeyboardInterrupt:
-        print("iia-experiment: interrupted (finished images are kept in the cache; run again to resume)", file=sys.stderr)
+        print("iia-experiment: interrupted (finished images are kept in the cache; run again to resume)",
+              file=sys.stderr)
         return 130
     return 0

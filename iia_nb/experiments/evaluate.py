@@ -210,7 +210,8 @@ def _check_args(metrics, target, batch_size, rows):
     if target not in ('predicted', 'target'):
         raise ValueError(f"target must be 'predicted' or 'target', got {target!r}")
     for name, v in (('batch_size', batch_size), ('rows', rows)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be an int >= 1, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {v!r}")
 
 def _metric_plan(metrics, metric_options) -> tuple:
     "The metric groups to run (each once), their options and cache keys, and the columns asked for."

@@ -31,9 +31,10 @@ from ..models.zoo import CHECKPOINTS
 # %% auto #0
 __all__ = ['BENCH_DATA', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX',
            'CNN_OPTIONS', 'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS',
-           'FULL_OPTIONS', 'environment', 'file_digest', 'weights_provenance', 'bootstrap_ci', 'rank_marks',
-           'paper_table', 'markdown_table', 'Experiment', 'sample_indices', 'build_dataset', 'parse_shard',
-           'result_paths', 'check_result_paths', 'run', 'merge_shards', 'summary', 'experiment', 'run_sharded']
+           'FULL_OPTIONS', 'ALL_ANCHORS', 'SAMPLE_METRICS', 'VIT_SAMPLE_OPTIONS', 'environment', 'file_digest',
+           'weights_provenance', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table', 'Experiment',
+           'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths', 'run',
+           'merge_shards', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git(*args) -> str:
@@ -180,7 +181,8 @@ def build_dataset(exp:Experiment, model) -> torch.utils.data.Subset:
         ds = (datasets.ImageNetVal(exp.root, transform=tf.to_unit) if exp.data == 'imagenet'
               else _NoLabel(datasets.ImageNetSegmentation(exp.root, size=tf.size[0])))
     else:
-        raise ValueError(f"unknown data {exp.data!r}; choose from {[*BENCH_DATA, 'photos', 'imagenet', 'imagenet-seg']}")
+        known = [*BENCH_DATA, 'photos', 'imagenet', 'imagenet-seg']
+        raise ValueError(f"unknown data {exp.data!r}; choose from {known}")
     return torch.utils.data.Subset(ds, sample_indices(exp, len(ds)))
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #b4942248
@@ -215,7 +217,8 @@ def result_paths(out, name:str, shard=(0, 1)) -> tuple:
 def check_result_paths(paths, overwrite:bool=False):
     "Refuse, before any work, to write where a folder stands or to replace a result without `overwrite`."
     for p in paths:
-        if p.exists() and not p.is_file(): raise IsADirectoryError(f"{p} is a folder, not a file: move it or pick another output folder")
+        if p.exists() and not p.is_file():
+            raise IsADirectoryError(f"{p} is a folder, not a file: move it or pick another output folder")
     old = [p for p in paths if p.suffix == '.csv' and p.exists()]
     if old and not overwrite:
         rows = sum(1 for _ in open(old[0])) - 1
@@ -229,7 +232,7 @@ def _write_results(df, env, paths):
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #bbc04f6a
 def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (required when sharded)
-        cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/NAME when out_dir is given
+        cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/MODEL, shared by its experiments
         batch_size:int=16, device=None, progress:bool=True,
         shard=None, # 'k/K' or (k, K): this run's share of the images (every K-th from k); see `merge_shards`
         overwrite:bool=False, # replace an existing result file (refused otherwise, before any work)
@@ -244,7 +247,7 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
     if paths is not None:
         out.mkdir(parents=True, exist_ok=True)
         check_result_paths(paths + (result_paths(out, exp.name) if world > 1 and rank == 0 else ()), overwrite)
-    if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.name
+    if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.model      # keys tell experiments apart
     seed_everything(exp.seed)
     dev = _device_for(rank, device)
     model = load_model(exp.model).to(dev).eval()
@@ -363,6 +366,21 @@ def experiment(name:str, **changes) -> Experiment:
     if name not in EXPERIMENTS: raise KeyError(f"unknown experiment {name!r}; choose from {sorted(EXPERIMENTS)}")
     return replace(EXPERIMENTS[name], **changes)
 
+# samples that represent the benchmark (`70_validity`): 512 images drawn at random (seed 2026) from the first 2,000 of
+# version 2's test split, misclassified ones included; every anchor; the fine grid and the threshold-free scores
+# beside the papers' metrics; run in shards (`--shard k/8`), merged when all are in. On the ViT, IIA and DIX run
+# at n = 5 together (one n inside a comparison; n = 10 for IIA3 costs 1,000 passes per image on a CPU).
+ALL_ANCHORS = ['mask', 'random', 'constant', 'gaussian']
+SAMPLE_METRICS = V2_METRICS + ['pos_fine', 'neg_fine', 'ins_fine', 'del_fine']
+VIT_SAMPLE_OPTIONS = {'rise': dict(n=500), **{m: dict(n=5) for m in ('iia2', 'iia3', 'dix2', 'dix3')}}
+EXPERIMENTS |= {e.name: e for e in [
+    Experiment('v2_cnn', 'bench2_cnn', 'bench_v2', CNN_METHODS + ALL_ANCHORS, SAMPLE_METRICS, n=512,
+               options=CNN_OPTIONS, sample_seed=2026),
+    Experiment('v2_vit', 'bench2_vit', 'bench_v2', VIT_METHODS + ALL_ANCHORS, SAMPLE_METRICS, n=512,
+               options=VIT_SAMPLE_OPTIONS, sample_seed=2026),
+]}
+EXPERIMENTS |= {f'{k}_gt': replace(EXPERIMENTS[k], name=f'{k}_gt', target='target') for k in ('v2_cnn', 'v2_vit')}
+
 # %% ../../nbs/50_experiments/51_runner.ipynb #8c4a7427
 def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progress:bool=True, shard=None,
                 overwrite:bool=False) -> pd.DataFrame|None:
@@ -371,7 +389,8 @@ def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progres
     sharded = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and device != 'cpu' else 'gloo')
     try:
-        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress, shard=shard, overwrite=overwrite)
+        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress, shard=shard,
+                 overwrite=overwrite)
         whole = parse_shard(shard)[1] == 1
         if _rank_world()[0] == 0 and whole:
             print(markdown_table(paper_table(summary(df), HIGHER, methods=exp.methods)))

@@ -147,7 +147,7 @@ FINE_FRACTIONS = (0., .005, .01, .015, .02) + tuple(round(0.02*k, 2) for k in ra
 GRIDS = {'': FRACTIONS, '_fine': FINE_FRACTIONS}
 
 def auc_limits(fractions=FRACTIONS) -> tuple:
-    "`(floor, ceiling)` of a correctness AUC ×100 on `fractions` for a curve that starts at 1: `[1,0,…]` and `[1,1,…]`."
+    "`(floor, ceiling)` of a correctness AUC ×100 on `fractions` for curves that start at 1: `[1,0,…]`, `[1,1,…]`."
     f = _fractions(fractions)
     return 100*0.5*(f[1] - f[0]), 100*(f[-1] - f[0])
 

@@ -39,7 +39,8 @@ def average_precision(scores:np.ndarray, labels:np.ndarray) -> float:
     return float(np.sum(np.diff(np.r_[0., rec])*prec))
 
 def auroc(scores:np.ndarray, labels:np.ndarray) -> np.ndarray:
-    "Per row of `[B,N]` scores: P(score of a mask pixel > score of a background pixel), ties counting 1/2; NaN if one class is empty."
+    """Per row of `[B,N]` scores: P(score of a mask pixel > score of a background pixel), ties counting 1/2; NaN
+    when one class is empty."""
     r = rankdata(scores, axis=1); y = labels.astype(bool); P = y.sum(1); N = y.shape[1] - P
     with np.errstate(invalid='ignore', divide='ignore'):
         return np.where((P > 0) & (N > 0), ((r*y).sum(1) - P*(P + 1)/2)/(P*N), np.nan)

@@ -10,6 +10,7 @@ import numpy as np, pandas as pd
 from .runner import summary, paper_table
 from ..metrics.registry import HIGHER, SEG_COUNTS
 from ..metrics.segmentation import pixel_scores
+from .validity import marked_table, validity
 
 # %% auto #0
 __all__ = ['RESULTS', 'load_results', 'compare', 'results_table']
@@ -59,9 +60,13 @@ def compare(df:pd.DataFrame, # a run's table (one row per image × method)
 
 # %% ../../nbs/50_experiments/52_results.ipynb #4cf67f66
 def results_table(name:str, ci:bool=True, digits:int=1, folder=None) -> pd.DataFrame:
-    "The paper-style table of a committed run: metrics as rows, methods as columns (in the experiment's order)."
+    """The paper-style table of a committed run: metrics as rows, methods as columns (in the experiment's order); when
+    the run has the `mask` and `random` anchors, metrics not valid for its model are marked † and unranked
+    (`70_validity`)."""
     df, env = load_results(name, folder)
     methods = env.get('experiment', {}).get('methods') or list(dict.fromkeys(df.method))
+    if {'mask', 'random'} <= set(df.method):
+        return marked_table(df, methods, valid=validity(df).valid, digits=digits, ci=ci)
     s = summary(df)
     metrics = [m for m in dict.fromkeys(s.metric) if m in HIGHER]
     return paper_table(s, HIGHER, methods=methods, metrics=metrics, digits=digits, ci=ci)

@@ -101,7 +101,8 @@ def floor_ceiling(df:pd.DataFrame, grids:dict|None=None) -> pd.DataFrame:
 # %% ../../nbs/50_experiments/70_validity.ipynb #881fff5d
 INVALID = '†'
 
-def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|None=None, digits:int=1) -> pd.DataFrame:
+def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|None=None, digits:int=1,
+                 ci:bool=True) -> pd.DataFrame:
     """The paper-style table (metrics as rows, BCa intervals, best and second marked among the methods), with every cell
     of a metric that is not valid for the model marked `†` and left unranked."""
     methods = list(dict.fromkeys(df.method)) if methods is None else list(methods)
@@ -110,9 +111,9 @@ def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|No
     bad = [] if valid is None else [m for m in metrics if not bool(valid.get(m, True))]
     ranked = s[~(s.metric.isin(bad) | s.method.isin(list(ANCHORS)))]
     tab = paper_table(ranked, HIGHER, methods=[m for m in methods if m not in ANCHORS],
-                      metrics=[m for m in metrics if m not in bad], digits=digits)
+                      metrics=[m for m in metrics if m not in bad], digits=digits, ci=ci)
     anchors = [m for m in methods if m in ANCHORS]
-    plain = paper_table(s, HIGHER, methods=methods, metrics=metrics, digits=digits)
+    plain = paper_table(s, HIGHER, methods=methods, metrics=metrics, digits=digits, ci=ci)
     plain = plain.map(lambda c: c.replace('**', '').replace('<u>', '').replace('</u>', ''))
     plain.loc[tab.index, tab.columns] = tab
     for m in bad:

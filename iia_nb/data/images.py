@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-import tifffile
+import skimage.io
 from ..core import IMAGENET_MEAN, IMAGENET_STD
 import skimage.data
 from sklearn.datasets import load_sample_image
@@ -73,8 +73,9 @@ def to_rgb(image) -> np.ndarray:
 
 # %% ../../nbs/00_foundations/01_images.ipynb #009e8739
 def _read_tiff(path:Path) -> np.ndarray|None:
-    "The pixels of a TIFF that PIL cannot decode (float RGB, float64), read with tifffile; None if it cannot either."
-    try: return tifffile.imread(path)
+    """The pixels of a TIFF that PIL cannot decode (float RGB, float64), read by scikit-image (with tifffile); None if
+    it cannot either."""
+    try: return np.asarray(skimage.io.imread(path))
     except Exception: return None
 
 def load_image(path) -> np.ndarray:

@@ -112,7 +112,8 @@ def check_out(out, name:str='iia_explain.png') -> Path:
     raw, out = str(out), Path(out).expanduser()
     if raw.endswith(('/', os.sep)) or out.is_dir():
         try: out.mkdir(parents=True, exist_ok=True)
-        except OSError as e: raise CLIError(f"cannot create the folder {out} ({e.strerror or type(e).__name__})") from None
+        except OSError as e:
+            raise CLIError(f"cannot create the folder {out} ({e.strerror or type(e).__name__})") from None
         out = out/name
     if not out.suffix: out = out.with_suffix('.png')
     formats = FigureCanvasBase.get_supported_filetypes()

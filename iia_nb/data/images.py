@@ -24,7 +24,7 @@ _NUMERIC_MODES = ('I', 'F') # PIL modes (with the 'I;16' family) read as numbers
 def _pixels(image) -> np.ndarray:
     "The pixels of a PIL image or an array as an array: numeric modes as numbers, 8-bit modes as RGB(A) uint8."
     if isinstance(image, Image.Image):
-        if image.mode == 'I' and image.format == 'PNG': return np.asarray(image).astype(np.uint16)  # PNG: 16 bits at most
+        if image.mode == 'I' and image.format == 'PNG': return np.asarray(image).astype(np.uint16)   # <= 16 bits
         if image.mode in _NUMERIC_MODES or image.mode.startswith('I;16'): return np.asarray(image)
         if image.mode in ('RGBA','LA','PA','La','RGBa') or (image.mode == 'P' and 'transparency' in image.info):
             image = image.convert('RGBA')
@@ -89,7 +89,8 @@ def load_image(path) -> np.ndarray:
     except Exception as e:
         if isinstance(e, FileNotFoundError): raise
         why = type(e).__name__
-        if isinstance(e, Image.UnidentifiedImageError) and path.suffix.lower() in ('.tif', '.tiff'): a = _read_tiff(path)
+        if isinstance(e, Image.UnidentifiedImageError) and path.suffix.lower() in ('.tif', '.tiff'):
+            a = _read_tiff(path)
     if a is None: raise ValueError(f"{path} is not an image that PIL can read ({why})")
     try: return to_rgb(a)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None

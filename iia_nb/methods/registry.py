@@ -160,10 +160,12 @@ def _constant_cause(info:Method, bb, x:torch.Tensor, options:dict) -> str:
     read = _read_points(info, bb, options) if bb.kind == 'cnn' else []
     sizes = {}
     def size_of(n):
-        def hook(m, args, out): sizes.setdefault(n, tuple(out.shape[-2:]) if torch.is_tensor(out) and out.ndim == 4 else None)
+        def hook(m, args, out):
+            sizes.setdefault(n, tuple(out.shape[-2:]) if torch.is_tensor(out) and out.ndim == 4 else None)
         return hook
     with hooks(*[(m, size_of(n)) for n, m in read]), torch.no_grad(): bb.model(x[:1])
-    if bb.kind == 'vit' and any(k in info.defaults for k in ('layer', 'layers', 'points')): sizes['the patch grid'] = bb.grid
+    if bb.kind == 'vit' and any(k in info.defaults for k in ('layer', 'layers', 'points')):
+        sizes['the patch grid'] = bb.grid
     tiny = [n for n, s in sizes.items() if s is not None and s[0]*s[1] == 1]
     if tiny:
         return (f"at {x.shape[-2]}x{x.shape[-1]} px the layer {tiny[0]} is 1x1 (nothing to localise: use larger "

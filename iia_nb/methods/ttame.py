@@ -188,7 +188,8 @@ def _batches(data, batch_size:int, gen:torch.Generator|None=None):
     "A function returning one epoch's batches (tensor data shuffled with `gen`), and the number of batches per epoch."
     if isinstance(data, torch.Tensor):
         if data.ndim != 4 or data.shape[1] != 3: raise ValueError(f"expected images [N,3,H,W], got {tuple(data.shape)}")
-        return (lambda: (data[i] for i in torch.randperm(len(data), generator=gen).split(batch_size))), math.ceil(len(data)/batch_size)
+        order = lambda: torch.randperm(len(data), generator=gen).split(batch_size)
+        return (lambda: (data[i] for i in order())), math.ceil(len(data)/batch_size)
     if not hasattr(data, '__len__'):
         raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
     return (lambda: (b[0] if isinstance(b, (tuple, list)) else b for b in data)), len(data)

@@ -4,16 +4,17 @@
 
 # %% ../nbs/50_experiments/60_cli.ipynb #96bfe07f
 from __future__ import annotations
-import argparse, inspect, sys, tempfile, time
+import argparse, inspect, os, sys, tempfile, time
 from pathlib import Path
 from .methods.registry import methods
 import torch
-from .core import default_device
+from .core import class_count, default_device
 from .data.images import SAMPLE_IMAGES, sample_images, load_image
 from matplotlib.backend_bases import FigureCanvasBase
 from .methods.registry import explain, METHODS
+from .methods._engine import memory_budget
 from .viz import show_maps
-from .models.zoo import load_model, class_names, WeightsUnavailable
+from .models.zoo import load_model, class_names, class_indices, WeightsUnavailable
 from .models.backbone import backbone
 from .data.images import transform_for
 import matplotlib.pyplot as plt
@@ -22,9 +23,9 @@ from .experiments.runner import EXPERIMENTS, experiment, run_sharded
 from .experiments.runner import check_result_paths, merge_shards, parse_shard, result_paths
 
 # %% auto #0
-__all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'parse_device', 'read_image', 'check_out',
-           'accepted_options', 'run', 'parser', 'main', 'check_out_dir', 'parse_metrics', 'parse_experiment',
-           'experiment_parser', 'experiment_main']
+__all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'resolve_target', 'parse_device', 'read_image',
+           'check_out', 'save_figure', 'accepted_options', 'run', 'check_environment', 'parser', 'main',
+           'check_out_dir', 'parse_metrics', 'parse_experiment', 'experiment_parser', 'experiment_main']
 
 # %% ../nbs/50_experiments/60_cli.ipynb #0b6f9207
 class CLIError(Exception):
@@ -52,17 +53,26 @@ def parse_methods(names) -> list:
 
 # %% ../nbs/50_experiments/60_cli.ipynb #a075e599
 def parse_target(target):
-    "`None` for 'predicted' (or None), else the class index as an int."
+    "`None` for 'predicted' (or None), an int for a class index, else the class name (resolved once a model is loaded)."
     if target is None or target == 'predicted': return None
     if isinstance(target, int) and not isinstance(target, bool): return target
-    try: return int(str(target).strip())
-    except ValueError: raise CLIError(f"--target must be 'predicted' or a class index, got {target!r}") from None
+    s = str(target).strip()
+    if not s: raise CLIError("--target is empty: give 'predicted', a class index or a class name")
+    try: return int(s)
+    except ValueError: return s
 
 def check_target(target:int|None, num_classes:int) -> int|None:
     "`target` if it is a valid class index for `num_classes` classes (or None), else a `CLIError`."
     if target is not None and not 0 <= target < num_classes:
         raise CLIError(f"target {target} is out of range: the model has {num_classes} classes (0..{num_classes - 1})")
     return target
+
+def resolve_target(target, model, num_classes:int) -> int|None:
+    "The class index of `target` (`parse_target`'s result) for `model`: a name resolved, an index checked."
+    if isinstance(target, str):
+        try: target = class_indices(model, target)
+        except ValueError as e: raise CLIError(_msg(e)) from None
+    return check_target(target, num_classes)
 
 # %% ../nbs/50_experiments/60_cli.ipynb #74e6c731
 def parse_device(device:str|None=None):
@@ -97,9 +107,15 @@ def _writable(folder:Path, what:str) -> Path:
     except OSError as e: raise CLIError(f"cannot write to {what} ({e.strerror or type(e).__name__})") from None
     return folder
 
-def check_out(out) -> Path:
-    "The figure's path: `.png` added when there is no suffix; a `CLIError` for an unknown format or a missing folder."
-    out = Path(out).expanduser()
+def check_out(out, name:str='iia_explain.png') -> Path:
+    """The figure's path: `name` inside `out` when `out` is a folder (existing, or created for a trailing '/'),
+    `.png` added when there is no suffix; a `CLIError` for an unknown format or a missing folder."""
+    raw, out = str(out), Path(out).expanduser()
+    if raw.endswith(('/', os.sep)) or out.is_dir():
+        try: out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise CLIError(f"cannot create the folder {out} ({e.strerror or type(e).__name__})") from None
+        out = out/name
     if not out.suffix: out = out.with_suffix('.png')
     formats = FigureCanvasBase.get_supported_filetypes()
     if out.suffix[1:].lower() not in formats:
@@ -108,6 +124,18 @@ def check_out(out) -> Path:
         )
     if not out.parent.is_dir(): raise CLIError(f"cannot write {out}: no such directory {out.parent}")
     _writable(out.parent, f'{out}')                      # checked before any work, not after it
+    return out
+
+def save_figure(fig, out:Path, dpi:int=120) -> Path:
+    """Write `fig` to `out` atomically: into a temporary file beside it, renamed into place when complete; nothing is
+    left behind when writing fails or is interrupted (a full disk is a `CLIError`)."""
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp'); os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi, format=out.suffix[1:].lower())
+        os.replace(tmp, out)
+    except OSError as e: raise CLIError(f"cannot write {out} ({e.strerror or type(e).__name__})") from None
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
     return out
 
 # %% ../nbs/50_experiments/60_cli.ipynb #645fc4a0
@@ -130,16 +158,17 @@ _IG_STEPS = dict(ig=50)   # IG's sum is far from complete at n = 10 on real phot
 def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an image file's path
         model:str='efficientnet_lite0', # model name, as `load_model` takes it
         methods='iia3,dix3,ig', # method names: 'a,b,c' or a list
-        target='predicted', # 'predicted' (the top class) or a class index
+        target='predicted', # 'predicted' (the top class), a class index or a class name
         n:int|None=None, # path points for the methods that take `n`; None: `_IG_STEPS` for IG, else the method's
-        out='iia_explain.png', # where to save the figure (format from the suffix)
+        out='iia_explain.png', # where to save the figure (format from the suffix), or a folder for it
         device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; None: CUDA when available
         batch_size:int=64, # most rows per forward/backward, for the methods that take `batch_size`
         verbose:bool=True, # print the top-5, the timings and the path written
        ) -> dict:
     "Explain one image with each of `methods`; save one figure. Returns top-5, target, timings, maps and the path."
     say = print if verbose else (lambda *a, **k: None)
-    names, t, out, dev = parse_methods(methods), parse_target(target), check_out(out), parse_device(device)
+    names, t, dev = parse_methods(methods), parse_target(target), parse_device(device)
+    out = check_out(out)
     label, img = read_image(image)
     try: m = load_model(model, device=dev)
     except (KeyError, ValueError, TypeError, FileNotFoundError, WeightsUnavailable) as e:
@@ -148,9 +177,9 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
     bad = [k for k in names if kind not in METHODS[k].kinds]
     if bad: raise CLIError(f"method(s) {', '.join(bad)} do not support {kind.upper()} models like {model!r}")
     names_all = class_names(m)
-    t = check_target(t, len(names_all))
     tf = transform_for(m)
     x = tf(img)[None].to(dev)
+    t = resolve_target(t, m, class_count(m, x))
     top5 = _top5(m, x, names_all)
     t = top5[0][1] if t is None else t
     cls = names_all[t]
@@ -172,7 +201,7 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
     prob = next((p for _, j, p in top5 if j == t), None)
     title = f"{cls} (class {t}" + (f", p={prob:.2f})" if prob is not None else ")")
     fig = show_maps(tf.denorm(x[0].cpu()), maps, title=title, colorbar=True)
-    try: fig.savefig(out, dpi=120)
+    try: save_figure(fig, out, dpi=120)
     finally: plt.close(fig)
     say(f"wrote {out}")
     return dict(image=label, model=model, device=str(dev), top5=top5, target=t, target_name=cls,
@@ -180,7 +209,17 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
 
 # %% ../nbs/50_experiments/60_cli.ipynb #bd80af38
 class _Parser(argparse.ArgumentParser):
+    "An `ArgumentParser` that raises `CLIError` for bad arguments and checks the environment the commands read."
     def error(self, message): raise CLIError(message)
+    def parse_args(self, args=None, namespace=None):
+        out = super().parse_args(args, namespace)
+        check_environment()
+        return out
+
+def check_environment():
+    "The environment variables the commands read, parsed before any work (`IIA_NB_MEMORY_GB`); a `CLIError` if bad."
+    try: memory_budget()
+    except ValueError as e: raise CLIError(_msg(e)) from None
 
 def _positive(s:str) -> int:
     try: v = int(s)
@@ -205,14 +244,16 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated method names, see iia_nb.methods.methods() (default: %(default)s)",
     )
     p.add_argument(
-        '--target', default='predicted', help="'predicted' (the top class) or a class index (default: %(default)s)"
+        '--target', default='predicted',
+        help="'predicted' (the top class), a class index or a class name, e.g. tabby (default: %(default)s)"
     )
     p.add_argument(
         '--n', type=_positive, default=None,
         help="path points, for the methods that take n (default: 50 for IG, 10 for IIA and DIX)"
     )
     p.add_argument(
-        '--out', default='iia_explain.png', help="figure to write; format from the suffix (default: %(default)s)"
+        '--out', default='iia_explain.png',
+        help="figure to write, format from the suffix; a folder gets iia_explain.png inside (default: %(default)s)"
     )
     p.add_argument('--device', default=None, help="cpu, cuda or cuda:N (default: cuda when available, else cpu)")
     p.add_argument(
@@ -230,6 +271,9 @@ def main(argv=None) -> int:
     except CLIError as e:
         print(f"iia-explain: error: {_msg(e)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:                                    # Ctrl-C: one line, the shell's status for SIGINT
+        print("iia-explain: interrupted", file=sys.stderr)
+        return 130
     except SystemExit as e: return e.code if isinstance(e.code, int) else 0   # --help
     return 0
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_foundations/00_core.ipynb #c3f5411c
 from __future__ import annotations
-import os, random
+import math, os, random, weakref
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -12,7 +12,8 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'check_int',
-           'resolve_targets', 'model_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
+           'env_positive', 'resolve_targets', 'class_count', 'model_targets', 'to_2d', 'resize_to', 'normalize',
+           'postprocess']
 
 # %% ../nbs/00_foundations/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -52,6 +53,19 @@ def check_int(name:str, value, lo:int=1) -> int:
         raise ValueError(f"{name} must be an int >= {lo}, got {value!r}")
     return value
 
+# %% ../nbs/00_foundations/00_core.ipynb #2685ab34
+def env_positive(name:str, # the environment variable
+                 default:float, # its value when it is unset or empty
+                ) -> float:
+    "The environment variable `name` as a positive finite number; a one-line `ValueError` naming it otherwise."
+    raw = os.environ.get(name, '').strip()
+    if not raw: return float(default)
+    try: v = float(raw)
+    except ValueError: v = None
+    if v is None or not math.isfinite(v) or v <= 0:
+        raise ValueError(f"environment variable {name}={raw!r} must be a positive number (e.g. {name}={default:g})")
+    return v
+
 # %% ../nbs/00_foundations/00_core.ipynb #13250b7e
 def resolve_targets(target, logits:torch.Tensor) -> torch.Tensor:
     "Class index per image, `[B]` long on `logits`' device, from `None` (argmax), an int, or B ints."
@@ -66,17 +80,30 @@ def resolve_targets(target, logits:torch.Tensor) -> torch.Tensor:
     return t.clone()
 
 # %% ../nbs/00_foundations/00_core.ipynb #2cde0374
-import weakref
-_CLASS_COUNTS = weakref.WeakKeyDictionary()
+_CLASS_COUNTS = weakref.WeakKeyDictionary()   # model -> (its modules and parameters, weakly; shapes; class count)
+
+def _structure(model:torch.nn.Module) -> tuple:
+    "`(modules, parameters, shapes)` of `model`: what its class count depends on."
+    ps = list(model.parameters())
+    return list(model.modules()), ps, [tuple(p.shape) for p in ps]
+
+def _same(refs:list, objs:list) -> bool: return len(refs) == len(objs) and all(r() is o for r, o in zip(refs, objs))
+
+def class_count(model:torch.nn.Module, x:torch.Tensor) -> int:
+    "The number of classes `model` outputs, from one row of `x`; kept until the model's modules or parameters change."
+    mods, ps, shapes = _structure(model)
+    kept = _CLASS_COUNTS.get(model)
+    if kept is None or kept[2] != shapes or not _same(kept[0], mods) or not _same(kept[1], ps):
+        with torch.no_grad(): n = model(x[:1]).shape[-1]
+        kept = _CLASS_COUNTS[model] = ([weakref.ref(m) for m in mods], [weakref.ref(p) for p in ps], shapes, n)
+    return kept[3]
 
 def model_targets(model:torch.nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
     """Class per image `[B]`: `model`'s predictions for `target=None` (one forward pass), else `target` checked against
-    its class count (no pass after the first call)."""
+    its class count (`class_count`: no pass while the model's head stays the same)."""
     if target is None:
         with torch.no_grad(): return model(x).argmax(-1)
-    if model not in _CLASS_COUNTS:
-        with torch.no_grad(): _CLASS_COUNTS[model] = model(x[:1]).shape[-1]
-    return resolve_targets(target, torch.empty(len(x), _CLASS_COUNTS[model], device=x.device))
+    return resolve_targets(target, torch.empty(len(x), class_count(model, x), device=x.device))
 
 # %% ../nbs/00_foundations/00_core.ipynb #a0a2bd8a
 def to_2d(maps:torch.Tensor, reduce:str='mean') -> torch.Tensor:

@@ -10,45 +10,90 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+import skimage.io
 from ..core import IMAGENET_MEAN, IMAGENET_STD
 import skimage.data
 from sklearn.datasets import load_sample_image
 
 # %% auto #0
-__all__ = ['SAMPLE_IMAGES', 'to_rgb', 'load_image', 'data_config', 'Preprocess', 'transform_for', 'sample_images']
+__all__ = ['SAMPLE_IMAGES', 'unit_rgb', 'to_rgb', 'load_image', 'data_config', 'Preprocess', 'transform_for', 'sample_images']
 
 # %% ../../nbs/00_foundations/01_images.ipynb #8419dc34
-def to_rgb(image) -> np.ndarray:
-    "An RGB uint8 array `[H,W,3]` from a PIL image or an array (grayscale, RGB or RGBA; uint8 or float in [0,1])."
+_NUMERIC_MODES = ('I', 'F') # PIL modes (with the 'I;16' family) read as numbers: `convert('RGB')` would clamp them
+
+def _pixels(image) -> np.ndarray:
+    "The pixels of a PIL image or an array as an array: numeric modes as numbers, 8-bit modes as RGB(A) uint8."
     if isinstance(image, Image.Image):
-        if image.mode in ('RGBA','LA','PA') or (image.mode == 'P' and 'transparency' in image.info):
+        if image.mode == 'I' and image.format == 'PNG': return np.asarray(image).astype(np.uint16)   # <= 16 bits
+        if image.mode in _NUMERIC_MODES or image.mode.startswith('I;16'): return np.asarray(image)
+        if image.mode in ('RGBA','LA','PA','La','RGBa') or (image.mode == 'P' and 'transparency' in image.info):
             image = image.convert('RGBA')
         elif image.mode != 'RGB': image = image.convert('RGB')
-    a = np.asarray(image)
+    return np.asarray(image)
+
+def _unit_values(a:np.ndarray) -> np.ndarray:
+    "`a`'s values as float32 in [0,1], scaled by the range its dtype stands for; a clear error where none fits."
+    if a.dtype == np.uint8: return a.astype(np.float32)/255
+    if a.dtype == np.uint16: return (a.astype(np.float64)/65535).astype(np.float32)
+    if a.dtype == np.bool_: return a.astype(np.float32)
+    if a.size == 0: return a.astype(np.float32)
+    if np.issubdtype(a.dtype, np.integer):
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0: raise ValueError(f"integer image values must be >= 0, got [{lo}, {hi}] ({a.dtype})")
+        if hi <= 255: return a.astype(np.float32)/255
+        if hi <= 65535: return (a.astype(np.float64)/65535).astype(np.float32)
+        raise ValueError(f"integer image values [{lo}, {hi}] ({a.dtype}) fit neither 8 bits (0-255) nor 16 bits "
+                         "(0-65535); scale the image to one of them or to float in [0,1]")
+    if not np.issubdtype(a.dtype, np.floating): raise ValueError(f"cannot read an image of dtype {a.dtype}")
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all(): raise ValueError("the image holds NaN or inf values")
+    if a.min() < 0 or a.max() > 1:
+        raise ValueError(f"float images must hold values in [0,1], got [{a.min():.4g}, {a.max():.4g}]; divide by "
+                         "255 (8-bit values) or 65535 (16-bit values), or pass an integer array")
+    return a.astype(np.float32)
+
+def unit_rgb(image) -> np.ndarray:
+    """Float32 RGB `[H,W,3]` in [0,1] from a PIL image (any mode), an array (grayscale, RGB or RGBA; any dtype, see
+    above) or a CPU tensor laid out as an array `[H,W,C]`: the one reader behind `to_rgb` and `transform_for`."""
+    a = _pixels(image)
     if a.ndim == 2: a = a[..., None]
     if a.ndim != 3 or a.shape[-1] not in (1,3,4):
         raise ValueError(f"expected an image [H,W], [H,W,1], [H,W,3] or [H,W,4], got shape {a.shape}")
-    if a.dtype != np.uint8:
-        a = a.astype(np.float64)
-        if a.size and (a.min() < 0 or a.max() > 1):
-            raise ValueError(f"float images must hold values in [0,1], got [{a.min():.3g}, {a.max():.3g}]")
-        a = np.round(a*255).astype(np.uint8)
+    a = _unit_values(a)
     if a.shape[-1] == 1: a = a.repeat(3, -1)
-    if a.shape[-1] == 4:
-        alpha = a[..., 3:].astype(np.float32)/255
-        a = np.round(a[..., :3]*alpha + 255*(1-alpha)).astype(np.uint8)
-    return a if a.flags.writeable and a.flags.c_contiguous else np.array(a)   # a writable copy of PIL's buffer
+    if a.shape[-1] == 4: a = a[..., :3]*a[..., 3:] + (1 - a[..., 3:])
+    return np.ascontiguousarray(a, dtype=np.float32)
+
+def to_rgb(image) -> np.ndarray:
+    "An RGB uint8 array `[H,W,3]` from anything `unit_rgb` reads (uint8 RGB passes unchanged)."
+    a = _pixels(image)
+    if a.dtype == np.uint8 and a.ndim == 3 and a.shape[-1] == 3:
+        return a if a.flags.writeable and a.flags.c_contiguous else np.array(a)   # a writable copy of PIL's buffer
+    return np.round(unit_rgb(a)*255).astype(np.uint8)
 
 # %% ../../nbs/00_foundations/01_images.ipynb #009e8739
+def _read_tiff(path:Path) -> np.ndarray|None:
+    """The pixels of a TIFF that PIL cannot decode (float RGB, float64), read by scikit-image (with tifffile); None if
+    it cannot either."""
+    try: return np.asarray(skimage.io.imread(path))
+    except Exception: return None
+
 def load_image(path) -> np.ndarray:
-    "Read an image file as RGB uint8 `[H,W,3]`, with a clear error for a missing file or one that is not an image."
+    """Read an image file as RGB uint8 `[H,W,3]` (`to_rgb`: 16-bit and float files by their real range), with a
+    clear error for a missing file, one that is not an image, or pixels no range fits."""
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such image file: {path}")
+    a, why = None, None
     try:
-        with Image.open(path) as im: return to_rgb(im)
+        with Image.open(path) as im: a = _pixels(im)
     except Exception as e:
-        if isinstance(e, (FileNotFoundError, ValueError)) and not isinstance(e, Image.UnidentifiedImageError): raise
-        raise ValueError(f"{path} is not an image that PIL can read ({type(e).__name__})") from None
+        if isinstance(e, FileNotFoundError): raise
+        why = type(e).__name__
+        if isinstance(e, Image.UnidentifiedImageError) and path.suffix.lower() in ('.tif', '.tiff'):
+            a = _read_tiff(path)
+    if a is None: raise ValueError(f"{path} is not an image that PIL can read ({why})")
+    try: return to_rgb(a)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
 # %% ../../nbs/00_foundations/01_images.ipynb #0f3cb528
 def data_config(model) -> dict:
@@ -81,10 +126,13 @@ class Preprocess:
     def to_unit(self, image) -> torch.Tensor:
         "The image as float `[3,H,W]` in [0,1] at the model's input size (resize shorter side, centre crop)."
         if isinstance(image, torch.Tensor):
-            x = image.detach().float().cpu()
-            if x.ndim != 3 or x.shape[0] != 3:
-                raise ValueError(f"expected a tensor image [3,H,W] in [0,1], got {tuple(x.shape)}")
-        else: x = torch.from_numpy(to_rgb(image)).permute(2,0,1).float()/255
+            t = image.detach().cpu()
+            if t.ndim == 2: t = t[None]
+            if t.ndim != 3 or t.shape[0] not in (1, 3, 4):
+                raise ValueError(f"expected a tensor image [3,H,W] (or [1,H,W], [4,H,W], [H,W]), got {tuple(t.shape)}")
+            if t.dtype in (torch.float16, torch.bfloat16): t = t.float()
+            image = t.permute(1, 2, 0).numpy()
+        x = torch.from_numpy(unit_rgb(image)).permute(2, 0, 1)
         H, W = self.size
         if tuple(x.shape[-2:]) == (H, W): return x
         s = max(math.floor(H/self.crop_pct), H) / min(x.shape[-2:])

@@ -8,7 +8,7 @@ import contextlib, math, os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_int, resolve_targets
+from ..core import check_int, env_positive, resolve_targets
 from ..data.images import transform_for
 from ..models.backbone import backbone
 from ..models.hooks import hooks, memory_meter
@@ -67,7 +67,7 @@ def memory_budget(gb:float|None=None) -> float:
         if isinstance(gb, bool) or not isinstance(gb, (int, float)) or not gb > 0:
             raise ValueError(f"the memory budget must be a positive number of GB, got {gb!r}")
         _BUDGET_GB['gb'] = float(gb)
-    return (_BUDGET_GB['gb'] or float(os.environ.get('IIA_NB_MEMORY_GB', 2)))*2**30
+    return (_BUDGET_GB['gb'] or env_positive('IIA_NB_MEMORY_GB', 2))*2**30
 
 _HELD = []   # bytes that callers hold around nested chunked work (`holding`)
 

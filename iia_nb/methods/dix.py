@@ -18,7 +18,10 @@ __all__ = ['DIX_PRESETS', 'dix_layer_maps', 'dix']
 # %% ../../nbs/10_methods/12_dix.ipynb #a27814b9
 def dix_layer_maps(model:nn.Module, x:torch.Tensor, target=None, layers=(-1,), n:int=10, phi:str|None=None,
                    batch_size:int|None=None) -> list:
-    "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L)."
+    "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L; one layer may be given alone)."
+    if isinstance(layers, (int, str, nn.Module)): layers = (layers,)
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise ValueError(f"layers must name at least one layer (an index, -1 = L, or a stage name), got {layers!r}")
     bb = backbone(model); x = check_images(x)
     t = bb.targets(x, target)                            # once: each layer's `iia` then only checks it
     return [iia(bb, x, t, points=(l,), n=n, integrand=phi, batch_size=batch_size) for l in layers]

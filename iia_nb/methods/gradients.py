@@ -16,10 +16,14 @@ __all__ = ['noise_draws', 'smooth_gradients', 'smoothgrad', 'guided_integrated_g
            'blur_batch', 'blur_integrated_gradients', 'blur_ig']
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #b0d60f68
-def noise_draws(x:torch.Tensor, n:int, seed:int=0) -> torch.Tensor:
-    """`n` standard-normal draws `[n,C,H,W]` shaped like one image of `x`, on its device, from a generator seeded with
-    `seed`."""
-    g = torch.Generator(device=x.device).manual_seed(seed)
+def noise_draws(x:torch.Tensor, n:int, seed:int|None=0) -> torch.Tensor:
+    """`n` standard-normal draws `[n,C,H,W]` shaped like one image of `x`, on its device, from a generator of their
+    own seeded with `seed` (None: a fresh seed from the operating system); the global torch RNG is not used."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ValueError(f"seed must be an int or None, got {seed!r}")
+    g = torch.Generator(device=x.device)
+    if seed is None: g.seed()
+    else: g.manual_seed(seed)
     return torch.randn((n, *x.shape[1:]), generator=g, device=x.device, dtype=x.dtype)
 
 def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
@@ -27,7 +31,7 @@ def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; imag
                      n:int=25, # number of noisy copies per image (the paper: 50)
                      noise_level:float=0.15, # noise std as a fraction of each image's value range (max - min)
                      squared:bool=False, # average the squared gradients (PAIR's `magnitude=True`)
-                     seed:int=0, # seed of the noise generator (on x's device)
+                     seed:int|None=0, # seed of the noise generator (on x's device); None: a fresh one
                      batch_size:int|None=None, # most rows (noisy copies) in one forward/backward
                     ) -> torch.Tensor:
     "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n` noisy copies of each image."
@@ -56,7 +60,7 @@ def smoothgrad(
     noise_level: float = 0.15,
     squared: bool = False,
     times_input: bool = False,  # multiply the averaged gradient by the input
-    seed: int = 0,
+    seed: int | None = 0,  # None: a fresh seed per call
     batch_size: int | None = None,
 ) -> torch.Tensor:
     "SmoothGrad map `[B,H,W]`: the channel mean of `smooth_gradients` (times `x` if `times_input`), raw."

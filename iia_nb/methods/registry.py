@@ -8,11 +8,13 @@ import difflib, inspect, warnings
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
-from ..core import check_images
+from ..core import check_images, check_int, class_count
 from ..models.backbone import backbone
+from ..models.hooks import hooks
 
 # %% auto #0
-__all__ = ['DISPLAYS', 'METHODS', 'Method', 'register', 'methods', 'label_of', 'display_of', 'method_info', 'explain']
+__all__ = ['DISPLAYS', 'METHODS', 'COUNT_OPTIONS', 'Method', 'register', 'methods', 'label_of', 'display_of', 'method_info',
+           'explain']
 
 # %% ../../nbs/10_methods/00_registry.ipynb #c74c7ef5
 DISPLAYS = ('abs', 'signed', 'positive')
@@ -86,13 +88,19 @@ class _evaluating:
     def __exit__(self, *exc):
         for m, mode in self.modes: m.train(mode)
 
+COUNT_OPTIONS = ('n', 'steps', 'batch_size')   # options that count something: ints >= 1 for every method
+
 def _check_options(info:Method, options:dict):
-    "A clear error for options `info`'s method does not have."
+    "A clear error for options `info`'s method does not have, and for counts (`COUNT_OPTIONS`) that are not >= 1."
     defaults = info.defaults                                  # read from the signature once
     unknown = [k for k in options if k not in defaults]
     if unknown:
         raise TypeError(f"method {info.name!r} has no option {', '.join(map(repr, unknown))}; its options: "
                         + (', '.join(f'{k}={v!r}' for k, v in defaults.items()) or 'none'))
+    for k in COUNT_OPTIONS:
+        if k in options and not (options[k] is None and defaults[k] is None):
+            try: check_int(k, options[k])
+            except ValueError as e: raise ValueError(f"method {info.name!r}: {e}") from None
 
 def _model_images(bb, x:torch.Tensor) -> torch.Tensor:
     "Images checked (shape, finite) and converted to the model's floating dtype."
@@ -117,18 +125,54 @@ def explain(model, # an `nn.Module` (timm or torchvision classifier) or its `Bac
     with _evaluating(bb.model):
         t = bb.targets(x, target)
         maps = info.fn(bb.model, x, t, **options)
-    if maps.shape != (x.shape[0], *x.shape[-2:]):
-        raise RuntimeError(f"method {method!r} returned maps of shape {tuple(maps.shape)}, "
-                           f"expected {(x.shape[0], *x.shape[-2:])}")
-    flat = maps.flatten(1)
-    constant = (flat.amax(1) - flat.amin(1)) <= 1e-6*flat.abs().amax(1)
-    if x.shape[-1]*x.shape[-2] > 1 and constant.any(): _warn_constant(info, bb, x, constant)
+        if maps.shape != (x.shape[0], *x.shape[-2:]):
+            raise RuntimeError(f"method {method!r} returned maps of shape {tuple(maps.shape)}, "
+                               f"expected {(x.shape[0], *x.shape[-2:])}")
+        flat = maps.flatten(1)
+        constant = (flat.amax(1) - flat.amin(1)) <= 1e-6*flat.abs().amax(1)
+        if x.shape[-1]*x.shape[-2] > 1 and constant.any():              # in eval mode: the diagnosis runs the model
+            which = constant.nonzero()[:, 0].tolist()
+            warnings.warn(f"{info.name}: constant map for images {which}; {_constant_cause(info, bb, x, options)}",
+                          stacklevel=2)
     return maps
 
-def _warn_constant(info, bb, x, constant):
-    "Warn about images whose map is constant, naming the deepest layer and its spatial size there."
-    which = constant.nonzero()[:, 0].tolist()
-    size = bb.point_size(x[:1], -1)
-    warnings.warn(f"{info.name}: constant map for images {which}; at {x.shape[-2]}x{x.shape[-1]} px the layer "
-                  f"{bb.stage_names[-1]} is {size[0]}x{size[1]}" + (" (nothing to localise: use larger images)"
-                  if size[0]*size[1] == 1 else ''), stacklevel=2)
+# %% ../../nbs/10_methods/00_registry.ipynb #9610d1ef
+def _read_points(info:Method, bb, options:dict) -> list:
+    "`(name, module)` of each layer the method reads a map at: its `layer`, `layers` or non-input `points` option."
+    given = {**info.defaults, **options}
+    key = next((k for k in ('layer', 'layers', 'points') if given.get(k) is not None), None)
+    if key is None: return []
+    ps = given[key] if isinstance(given[key], (list, tuple)) else [given[key]]
+    if key == 'points': ps = [p for p in ps if not (isinstance(p, (int, str)) and (p == 0 or p == 'input'))]
+    names = {m: n for n, m in bb.model.named_modules()}
+    mods = [bb.module(p) if key == 'layer' else bb.point(p) for p in ps]
+    return [(names.get(m, type(m).__name__), m) for m in mods]
+
+def _differs(a, b) -> bool:
+    try: return bool(a != b)
+    except Exception: return a is not b                    # tensors and other values without one truth value
+
+def _constant_cause(info:Method, bb, x:torch.Tensor, options:dict) -> str:
+    "The likely cause of a constant map, in words: a single class, a 1x1 layer read, non-default options, or none."
+    if class_count(bb.model, x) == 1:
+        return ("the model has a single class, so a score normalised over classes (softmax) is 1 everywhere"
+                + (" (score='logit' scores the logit instead)" if 'score' in info.defaults else ''))
+    read = _read_points(info, bb, options) if bb.kind == 'cnn' else []
+    sizes = {}
+    def size_of(n):
+        def hook(m, args, out):
+            sizes.setdefault(n, tuple(out.shape[-2:]) if torch.is_tensor(out) and out.ndim == 4 else None)
+        return hook
+    with hooks(*[(m, size_of(n)) for n, m in read]), torch.no_grad(): bb.model(x[:1])
+    if bb.kind == 'vit' and any(k in info.defaults for k in ('layer', 'layers', 'points')):
+        sizes['the patch grid'] = bb.grid
+    tiny = [n for n, s in sizes.items() if s is not None and s[0]*s[1] == 1]
+    if tiny:
+        return (f"at {x.shape[-2]}x{x.shape[-1]} px the layer {tiny[0]} is 1x1 (nothing to localise: use larger "
+                "images or an earlier layer)")
+    where = ''.join(f"; the layer {n} is {s[0]}x{s[1]}" for n, s in sizes.items() if s is not None)
+    changed = {k: v for k, v in options.items() if _differs(v, info.defaults[k])}
+    if changed:
+        return ("check the options that differ from the defaults: "
+                + ', '.join(f"{k}={v!r} (default {info.defaults[k]!r})" for k, v in changed.items()) + where)
+    return f"the model's score does not vary for these images and targets (an untrained or saturated model?){where}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, normalize, resize_to, resolve_targets, seed_everything
+from ..core import check_images, normalize, resize_to, resolve_targets
 from .registry import register
 from ..data.images import data_config, transform_for
 from ..models.hooks import capture
@@ -184,11 +184,12 @@ def ttame_step(att:TTAME, x_unit:torch.Tensor, # the T-TAME; a batch of images i
 def _as_unit(x:torch.Tensor) -> torch.Tensor:
     return x.float()/255 if x.dtype == torch.uint8 else x.float()
 
-def _batches(data, batch_size:int):
-    "A function returning one epoch's batches, and the number of batches per epoch."
+def _batches(data, batch_size:int, gen:torch.Generator|None=None):
+    "A function returning one epoch's batches (tensor data shuffled with `gen`), and the number of batches per epoch."
     if isinstance(data, torch.Tensor):
         if data.ndim != 4 or data.shape[1] != 3: raise ValueError(f"expected images [N,3,H,W], got {tuple(data.shape)}")
-        return (lambda: (data[i] for i in torch.randperm(len(data)).split(batch_size))), math.ceil(len(data)/batch_size)
+        order = lambda: torch.randperm(len(data), generator=gen).split(batch_size)
+        return (lambda: (data[i] for i in order())), math.ceil(len(data)/batch_size)
     if not hasattr(data, '__len__'):
         raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
     return (lambda: (b[0] if isinstance(b, (tuple, list)) else b for b in data)), len(data)
@@ -208,8 +209,7 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
         raise TypeError(f"train a TTAME (wrap the model: TTAME(model)), got {type(att).__name__}")
     if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
     if optimizer not in ('sgd', 'adam'): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
-    seed_everything(seed)
-    epoch_batches, n_batches = _batches(data, batch_size)
+    epoch_batches, n_batches = _batches(data, batch_size, torch.Generator().manual_seed(seed))  # its own generator
     dev = next(att.attention.parameters()).device
     tf = transform_for(att.model); mean, std = tf.mean.to(dev), tf.std.to(dev)
     named = list(att.attention.named_parameters())
@@ -222,7 +222,11 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
     history, bar = dict(loss=[], ce=[], area=[], tv=[], seconds=[]), tqdm(
         total=epochs * n_batches, disable=not progress, desc='T-TAME'
     )
-    t0 = time.time()
+    t0, restore = time.time(), contextlib.ExitStack()      # the caller's RNG state comes back after training
+    restore.enter_context(torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []))
+    torch.default_generator.manual_seed(seed)               # augmentations draw from the forked, seeded RNG
+    if dev.type == 'cuda':
+        with torch.cuda.device(dev): torch.cuda.manual_seed(seed)
     try:
         for p, _ in frozen: p.requires_grad_(False)
         att.train()
@@ -241,7 +245,7 @@ def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays froze
             bar.set_postfix(epoch=ep, loss=f"{history['loss'][-1]:.3f}", ce=f"{history['ce'][-1]:.3f}")
     finally:
         for p, r in frozen: p.requires_grad_(r)
-        att.eval(); bar.close()
+        att.eval(); bar.close(); restore.close()
     return history
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #317a289c
@@ -290,7 +294,8 @@ def ttame_checkpoints() -> dict:
 def _attach(model:nn.Module, ck:dict) -> TTAME:
     "A `TTAME` on `model` with the checkpoint's attention weights (float32, on the model's device, eval mode)."
     meta = ck['meta']
-    att = TTAME(model, meta['taps'])
+    with torch.random.fork_rng(devices=[]):       # the mechanism's random init (then overwritten) leaves no trace
+        att = TTAME(model, meta['taps'])
     if [att.attention.size, att.num_classes] != [tuple(meta['size']), meta['num_classes']]:
         raise ValueError(
             f"checkpoint {ck['name']} was trained for maps {meta['size']} and {meta['num_classes']} classes; "

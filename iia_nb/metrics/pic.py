@@ -15,7 +15,7 @@ from PIL import Image
 from scipy.interpolate import interp1d
 
 # %% auto #0
-__all__ = ['PIC_THRESHOLDS', 'blur_keeping', 'webp_size', 'pic_auc', 'sic_aic']
+__all__ = ['PIC_THRESHOLDS', 'blur_keeping', 'webp_size', 'trapezoid_area', 'pic_auc', 'sic_aic']
 
 # %% ../../nbs/30_metrics/33_pic.ipynb #00201ee2
 PIC_THRESHOLDS = (.005, .01, .03, .08, .10, .21, .34, .5, .75)
@@ -36,6 +36,11 @@ def webp_size(img:np.ndarray) -> int:
     buf = io.BytesIO(); Image.fromarray(img).save(buf, format='webp', lossless=True, quality=100)
     return buf.tell()
 
+def trapezoid_area(y, x) -> float:
+    "The trapezoid rule's area under `y` over `x`; written out, as `np.trapezoid` exists only from NumPy 2.0."
+    y, x = np.asarray(y, np.float64), np.asarray(x, np.float64)
+    return float(np.sum(np.diff(x)*(y[1:] + y[:-1]))/2)
+
 def pic_auc(info:np.ndarray, perf:np.ndarray, # per threshold: information and performance
             info0:float, info1:float, perf0:float, perf1:float, # fully blurred (0) and original (1) values
             min_pred_value:float=0.5, monotone:bool=True, n_points:int=1000) -> float:
@@ -46,7 +51,7 @@ def pic_auc(info:np.ndarray, perf:np.ndarray, # per threshold: information and p
     if monotone: y = np.maximum.accumulate(y)
     curve = interp1d(np.r_[x, 0., 1.], np.r_[y, 0., 1.])
     gx = np.r_[np.linspace(0, 1, n_points, endpoint=False), 1.]
-    return 100*float(np.trapezoid(np.r_[curve(gx[:-1]), 1.], gx))
+    return 100*trapezoid_area(np.r_[curve(gx[:-1]), 1.], gx)
 
 def sic_aic(model, images:torch.Tensor, maps:torch.Tensor, target=None, # images [B,3,H,W] in [0,1] (not normalised)
             mean=IMAGENET_MEAN, std=IMAGENET_STD, # the model's normalisation

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #70701bc8
 from __future__ import annotations
-import contextlib, os, socket, threading
+import contextlib, functools, os, socket, threading
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -277,32 +277,58 @@ def load_model(name:str, # model name (see above)
     return model.float().eval().to(device or 'cpu')
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #1bc1ff82
-def class_names(model:nn.Module) -> list:
-    "Class names of `model`: its own `class_names`, ImageNet's for 1000 classes, else the indices as strings."
-    if getattr(model, 'class_names', None): return list(model.class_names)
-    n = getattr(model, 'num_classes', None) or _num_outputs(model)
-    if n == 1000:
-        info = ImageNetInfo()
-        return [info.index_to_description(i).split(',')[0] for i in range(1000)]
-    return [str(i) for i in range(n)]
+@functools.lru_cache(maxsize=1)
+def _imagenet() -> tuple:
+    "ImageNet's 1000 `(synonyms, gloss)`: timm's `ImageNetInfo` descriptions (read once; the data are fixed)."
+    info = ImageNetInfo()
+    return tuple((info.index_to_description(i), info.index_to_description(i, detailed=True)) for i in range(1000))
 
 def _num_outputs(model):
     last = [m for m in model.modules() if isinstance(m, nn.Linear)]
     return last[-1].out_features if last else 0
 
+def class_names(model:nn.Module) -> list:
+    """Class names of `model`: its own `class_names` while they match its head (the last linear layer's outputs),
+    ImageNet's first synonyms for 1000 classes, else the indices as strings."""
+    n = _num_outputs(model) or getattr(model, 'num_classes', None) or 0
+    own = getattr(model, 'class_names', None)
+    if own and (not n or len(own) == n): return list(own)
+    if n == 1000: return [d.split(',')[0] for d, _ in _imagenet()]
+    return [str(i) for i in range(n)]
+
+def _class_keys(model:nn.Module, names:list) -> tuple:
+    "`({lower-case name or synonym: [indices]}, [description per class])`: every name a class answers to."
+    full = [d for d, _ in _imagenet()] if len(names) == 1000 and names[0] == 'tench' else names
+    about = [g for _, g in _imagenet()] if full is not names else names
+    keys = {}
+    for i, d in enumerate(full):
+        for k in dict.fromkeys([d.strip().lower()] + [s.strip().lower() for s in d.split(',')]):
+            if k: keys.setdefault(k, []).append(i)
+    return keys, about
+
+def _short(s:str, n:int=60) -> str: return s if len(s) <= n else s[:n - 3].rstrip() + '...'
+
 def class_indices(model:nn.Module, target):
-    "`target` with class names (a string, or strings in a list) replaced by their indices in `class_names(model)`."
+    """`target` with class names (a string, or strings in a list) replaced by their indices in `class_names(model)`:
+    a name matches a class's name, any of its synonyms or its full description, in any case; a name that matches
+    several classes ('crane': the bird and the machine) is an error that lists them."""
     if isinstance(target, str): target = [target]; single = True
     elif isinstance(target, (list, tuple)) and any(isinstance(t, str) for t in target): single = False
     else: return target
-    names = class_names(model); index = {n: i for i, n in enumerate(names)}
+    names = class_names(model); keys, about = _class_keys(model, names)
+    out = []
     for t in target:
-        if isinstance(t, str) and t not in index:
+        if not isinstance(t, str): out.append(t); continue
+        hits = keys.get(t.strip().lower(), [])
+        if len(hits) > 1:
+            raise ValueError(f"class name {t!r} is ambiguous for {type(model).__name__}: it names classes "
+                             + ', '.join(f"{i} ({_short(about[i])})" for i in hits) + "; pass the class index")
+        if not hits:
             near = difflib.get_close_matches(t, names, n=3)
             raise ValueError(
                 f"unknown class {t!r} for {type(model).__name__}"
                 + (f" (close: {', '.join(near)})" if near else '')
                 + f"; its classes: {names[:10]}{' ...' if len(names) > 10 else ''}"
             )
-    out = [index[t] if isinstance(t, str) else t for t in target]
+        out.append(hits[0])
     return out[0] if single else out

@@ -20,3 +20,4 @@ from .experiments.evaluate import evaluate
 from .experiments.runner import experiment, run, summary
 from .experiments.sanity import cascading_randomization, independent_randomization, data_randomization
 from .viz import overlay, show_maps
+from .explorer import explore

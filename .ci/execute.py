@@ -11,7 +11,7 @@ from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
-FLAGS = {'slow', 'cuda', 'imagenet'}
+FLAGS = {'slow', 'cuda', 'imagenet', 'browser'}
 
 def directives(cell) -> set:
     "The words of a cell's `#|` lines (`#| slow` gives {'slow'}, `#| eval: false` gives {'eval:', 'false'})."

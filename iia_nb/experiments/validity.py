@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy import stats as sps
-from ..metrics.perturbation import FRACTIONS, FINE_FRACTIONS, auc_limits
+from ..metrics.perturbation import FRACTIONS, FINE_FRACTIONS, NEG_FINE_FRACTIONS, auc_limits
 from ..metrics.registry import HIGHER, SEG_COUNTS
 from ..metrics.segmentation import pixel_scores
 from .evaluate import ANCHORS
@@ -83,7 +83,7 @@ def _metrics(df) -> list:
     return [c for c in df.columns if c in HIGHER and c != 'above'] + seg
 
 # %% ../../nbs/50_experiments/70_validity.ipynb #be91b30d
-GRIDS_OF = {'pos': FRACTIONS, 'neg': FRACTIONS, 'pos_fine': FINE_FRACTIONS, 'neg_fine': FINE_FRACTIONS}
+GRIDS_OF = {'pos': FRACTIONS, 'neg': FRACTIONS, 'pos_fine': FINE_FRACTIONS, 'neg_fine': NEG_FINE_FRACTIONS}
 
 def floor_ceiling(df:pd.DataFrame, grids:dict|None=None) -> pd.DataFrame:
     """Per method: the share of images (%) whose top-1 correctness curve sits at its floor (`[1, 0, 0, …]`: the first

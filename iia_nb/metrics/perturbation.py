@@ -11,8 +11,8 @@ from ..core import check_images, model_targets
 from ..methods._engine import chunked, gaussian_blur
 
 # %% auto #0
-__all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'FINE_FRACTIONS', 'GRIDS', 'model_device', 'check_maps', 'chunked_logits',
-           'class_score', 'explained_targets', 'tie_order', 'pixel_ranks', 'n_pixels', 'swap_curves',
+__all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'FINE_FRACTIONS', 'NEG_FINE_FRACTIONS', 'GRIDS', 'model_device', 'check_maps',
+           'chunked_logits', 'class_score', 'explained_targets', 'tie_order', 'pixel_ranks', 'n_pixels', 'swap_curves',
            'perturbation_curves', 'perturbation_curve', 'curve_auc', 'pos_neg_ins_del', 'auc_limits', 'curve_aucs',
            'rise_curve', 'rise_auc']
 
@@ -144,7 +144,8 @@ def pos_neg_ins_del(model, x, maps, target=None, fractions=FRACTIONS, value=0., 
 
 # %% ../../nbs/30_metrics/30_perturbation.ipynb #c004f746
 FINE_FRACTIONS = (0., .005, .01, .015, .02) + tuple(round(0.02*k, 2) for k in range(2, 16))   # to 30%, steps <= 2%
-GRIDS = {'': FRACTIONS, '_fine': FINE_FRACTIONS}
+NEG_FINE_FRACTIONS = FRACTIONS[:8] + tuple(round(0.7 + 0.02*k, 2) for k in range(1, 15)) + (.99, 1.)  # last 30%
+GRIDS = {'': FRACTIONS, '_fine': dict(pos=FINE_FRACTIONS, neg=NEG_FINE_FRACTIONS)}
 
 def auc_limits(fractions=FRACTIONS) -> tuple:
     "`(floor, ceiling)` of a correctness AUC ×100 on `fractions` for curves that start at 1: `[1,0,…]`, `[1,1,…]`."
@@ -152,32 +153,35 @@ def auc_limits(fractions=FRACTIONS) -> tuple:
     return 100*0.5*(f[1] - f[0]), 100*(f[-1] - f[0])
 
 def curve_aucs(model, x, maps, target=None, # as `perturbation_curves`
-               grids:dict|None=None, # {suffix: fractions}: AUCs named pos/neg/ins/del + suffix (default: the 10% grid)
+               grids:dict|None=None, # {suffix: fractions, or {'pos': ..., 'neg': ...}}: AUCs named pos/neg/ins/del+suffix
                value=0., # removal value in normalised space: a float or images [B,3,H,W]
                clean_logits:torch.Tensor|None=None, # the model's logits on `x` [B,K], if already known
                batch_size:int=64) -> dict:
     """AUCs `[B]` ×100 of POS/NEG (top-1 correct) and DEL/INS (softmax) on every grid, all from one chunked set of
     forwards: each distinct pixel count once per order; the unperturbed point from `clean_logits` when given."""
     x, maps, t = _inputs(model, x, maps, target, batch_size)
-    grids = {'': FRACTIONS} if grids is None else {k: _fractions(v) for k, v in grids.items()}
+    grids = {'': FRACTIONS} if grids is None else grids
+    fr = {o: {k: _fractions(g[o] if isinstance(g, dict) else g) for k, g in grids.items()} for o in ('pos', 'neg')}
     HW, B = maps.shape[-1]*maps.shape[-2], len(x)
-    counts = sorted({n_pixels(f, HW) for g in grids.values() for f in g} - {0}); K = len(counts)
-    ranks, ks = torch.stack([pixel_ranks(maps), pixel_ranks(-maps)]), torch.as_tensor(counts, device=x.device)
+    jobs = [(o, c) for o in fr for c in sorted({n_pixels(f, HW) for g in fr[o].values() for f in g} - {0})]
+    J = len(jobs)
+    ranks = torch.stack([pixel_ranks(maps), pixel_ranks(-maps)])
+    which = torch.as_tensor([o == 'neg' for o, _ in jobs], device=x.device).long()
+    ks = torch.as_tensor([c for _, c in jobs], device=x.device)
     def build(s, e):
-        r = torch.arange(s, e, device=x.device)
-        o, b, j = r.div(B*K, rounding_mode='floor'), r.div(K, rounding_mode='floor') % B, r % K
+        r = torch.arange(s, e, device=x.device); b, j = r.div(J, rounding_mode='floor'), r % J
         end = value[b] if isinstance(value, torch.Tensor) else value
-        return torch.where(ranks[o, b][:, None] < ks[j].view(-1, 1, 1, 1), end, x[b])
-    lg = chunked_logits(model, build, 2*B*K, batch_size).view(2, B, K, -1)
+        return torch.where(ranks[which[j], b][:, None] < ks[j].view(-1, 1, 1, 1), end, x[b])
+    lg = chunked_logits(model, build, B*J, batch_size).view(B, J, -1)
     clean = chunked_logits(model, lambda s, e: x[s:e], B, batch_size) if clean_logits is None else clean_logits.float()
-    score = lambda l, s: class_score(l.reshape(-1, l.shape[-1]), t.repeat_interleave(l.numel()//l.shape[-1]//B), s)
+    score = lambda l, s: class_score(l.reshape(-1, l.shape[-1]), t.repeat_interleave(l[0].numel()//l.shape[-1]), s)
     out = {}
-    for o, (corr, prob) in enumerate([('pos', 'del'), ('neg', 'ins')]):
+    for o, (corr, prob) in (('pos', ('pos', 'del')), ('neg', ('neg', 'ins'))):
+        col = {c: 1 + j for j, (oo, c) in enumerate(jobs) if oo == o}
         for s, name in (('correct', corr), ('prob', prob)):
-            full = torch.cat([score(clean, s).view(B, 1), score(lg[o], s).view(B, K)], 1)   # column 0: the clean image
-            for suffix, f in grids.items():
-                cols = [0 if n_pixels(v, HW) == 0 else 1 + counts.index(n_pixels(v, HW)) for v in f]
-                out[name + suffix] = curve_auc(full[:, cols], f)
+            full = torch.cat([score(clean, s).view(B, 1), score(lg, s).view(B, J)], 1)   # column 0: the clean image
+            for suffix, f in fr[o].items():
+                out[name + suffix] = curve_auc(full[:, [col.get(n_pixels(v, HW), 0) for v in f]], f)
     return out
 
 # %% ../../nbs/30_metrics/30_perturbation.ipynb #5b9d28bf

@@ -5,7 +5,7 @@
 # %% ../../nbs/30_metrics/35_registry.ipynb #cb939eca
 from __future__ import annotations
 from dataclasses import dataclass
-from .perturbation import FRACTIONS, FINE_FRACTIONS, curve_aucs, rise_auc
+from .perturbation import FRACTIONS, FINE_FRACTIONS, NEG_FINE_FRACTIONS, curve_aucs, rise_auc
 from .confidence import _stats, ad_ic, adcc, adp_pic
 from .road import road_score
 from .segmentation import segmentation_counts
@@ -46,8 +46,9 @@ def _curves(model, x, maps, t, ctx, fractions=FRACTIONS, value=0.):
     return curve_aucs(model, x, maps, t, {'': fractions}, value, ctx.get('logits'), ctx['batch_size'])
 
 @register_metric(FINE, FINE)
-def _fine(model, x, maps, t, ctx, fractions=FINE_FRACTIONS, value=0.):
-    return curve_aucs(model, x, maps, t, {'_fine': fractions}, value, ctx.get('logits'), ctx['batch_size'])
+def _fine(model, x, maps, t, ctx, fractions=FINE_FRACTIONS, neg_fractions=NEG_FINE_FRACTIONS, value=0.):
+    grid = {'_fine': dict(pos=fractions, neg=neg_fractions)}
+    return curve_aucs(model, x, maps, t, grid, value, ctx.get('logits'), ctx['batch_size'])
 
 for _mode in ('ins', 'del'):
     def _rise(model, x, maps, t, ctx, _mode=_mode, **kw):

@@ -23,7 +23,7 @@ def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backb
     """`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the
     targets (one forward and one backward pass, `point_grads`)."""
     bb = cnn_backbone(model, method); x = check_images(x)
-    (A,), (g,), t, _ = point_grads(bb.model, x, target, [bb.module(layer)])
+    (A,), (g,), t, _ = point_grads(bb.model, x, target, [bb.check_layout(bb.module(layer), method)])
     return A, g, t
 
 # %% ../../nbs/10_methods/20_cam.ipynb #9239a99d

@@ -42,7 +42,7 @@ def resolve_points(bb, points, x:torch.Tensor) -> tuple:
     if bb.kind == 'vit': return inp, sorted({bb.index(p) for p in rest})
     if all(isinstance(p, int) or p in bb.stage_names for p in rest):
         return inp, [bb.point(i) for i in sorted({bb.index(p) for p in rest})]
-    mods = list(dict.fromkeys(bb.point(p) for p in rest))
+    mods = list(dict.fromkeys(bb.check_layout(bb.point(p), 'IIA') for p in rest))
     return inp, mods if len(mods) < 2 else _forward_order(bb, mods, x)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea

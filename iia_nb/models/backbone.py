@@ -188,13 +188,18 @@ class Backbone:
         if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
         outer = unwrap(model); self.net, self.output = _structured(outer), output
         self.lock = _LOCKS.setdefault(self.net, threading.RLock())
-        self.model = self.net if self.net is outer and output is None and self._plain(outer) else \
-            Logits(outer, self.net, output)
-        self.is_torchvision = type(self.net).__module__.startswith('torchvision.')
-        self.maps_problem = self.readout_problem = None
-        if hasattr(self.net, 'blocks') and hasattr(self.net, 'patch_embed'): self._init_timm_vit()
-        elif self.is_torchvision and type(self.net).__name__ == 'VisionTransformer': self._init_tv_vit()
-        else: self._init_cnn()
+        modes = [(m, m.training) for m in outer.modules()]
+        outer.eval()                          # probe passes in eval mode: no BatchNorm statistics change
+        try:
+            self.model = self.net if self.net is outer and output is None and self._plain(outer) else \
+                Logits(outer, self.net, output)
+            self.is_torchvision = type(self.net).__module__.startswith('torchvision.')
+            self.maps_problem = self.readout_problem = None
+            if hasattr(self.net, 'blocks') and hasattr(self.net, 'patch_embed'): self._init_timm_vit()
+            elif self.is_torchvision and type(self.net).__name__ == 'VisionTransformer': self._init_tv_vit()
+            else: self._init_cnn()
+        finally:
+            for m, mode in modes: m.train(mode)
 
     @property
     def name(self) -> str: return type(self.net).__name__
@@ -347,6 +352,14 @@ class _:
             raise ValueError(f"{method} needs feature maps [B, C, h, w] of a CNN-style model; {self.name} is a ViT")
         if self.maps_problem: raise ValueError(f"{method} cannot explain {self.name}: {self.maps_problem}")
         return self
+
+    def check_layout(self, module:nn.Module, method:str='this method') -> nn.Module:
+        """`module`, when its layout is known: on a model with channels-last stages only the stages (read as
+        `[B,C,h,w]`) are; any other module's output could be read on the wrong axes, so it is refused."""
+        if self.kind == 'cnn' and any(self.channels_last) and not is_channels_last(module):
+            raise ValueError(f"{method}: {self.name} keeps its maps channels-last [B, H, W, C]; read one of its stages "
+                             f"{self.stage_names} (read as [B, C, h, w]), not another module, whose layout is unknown")
+        return module
 
     def targets(self, x:torch.Tensor, target=None) -> torch.Tensor:
         "Class per image `[B]`: the predictions (one pass) for `target=None`, else ints or class names, checked."

@@ -109,13 +109,34 @@ def _timm_stages(model:nn.Module) -> list:
 # %% ../../nbs/00_foundations/06_backbone.ipynb #21f03504
 _POOLS = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
 
+def _generic_stages(model:nn.Module, runner:nn.Module|None=None) -> list:
+    """Any other CNN: among the cuts (top-level modules and elements of an `nn.Sequential`), in the order they finish
+    on a probe image, the last one at each spatial resolution whose output is a 4-D map (a map larger than one seen
+    before lies on a branch inside a block and is skipped; pooling and 1x1 maps are the head's). `runner` (default
+    `model`) is what is called."""
+    mods, order = dict(model.named_modules()), []
+    cuts = [n for n in mods if n and ('.' not in n or isinstance(mods[n.rsplit('.', 1)[0]], nn.Sequential))]
+    def seen(n): return lambda m, i, o: order.append((n, tuple(o.shape))) if torch.is_tensor(o) else None
+    try:
+        with hooks(*[(mods[n], seen(n)) for n in cuts]), torch.no_grad(): (runner or model)(_dummy(model))
+    except Exception as e:
+        raise ValueError(f"cannot find the stages of {type(model).__name__}: a probe image does not run ({e})") from None
+    maps = [(n, s) for n, s in order if len(s) == 4 and not isinstance(mods[n], _POOLS) and s[-2:] != (1, 1)]
+    stages, cur = [], None            # the resolution only shrinks: a larger map after a smaller is inside a block
+    for n, s in maps:
+        res = s[-2]*s[-1]
+        if cur is not None and res > cur: continue
+        if cur is None or res < cur: stages.append(n); cur = res
+        else: stages[-1] = n
+    if not stages:
+        raise ValueError(f"cannot find the stages of {type(model).__name__}: no module outputs a feature map [B,C,h,w]")
+    return stages
+
 def _torchvision_stages(model:nn.Module) -> list:
     """ResNets: stem + `layer1..4`; models with `features`: the last child of `features` at each spatial resolution
     (read on the right axes of channels-last children, as in Swin)."""
     if hasattr(model, 'layer4') and hasattr(model, 'fc'): return ['relu', 'layer1', 'layer2', 'layer3', 'layer4']
-    if not isinstance(getattr(model, 'features', None), nn.Sequential):
-        raise ValueError(f"cannot find the stages of {type(model).__name__}: expected a timm model with feature_info, "
-                         "a torchvision ResNet, or a model with a `features` Sequential")
+    if not isinstance(getattr(model, 'features', None), nn.Sequential): return _generic_stages(model)
     names = [f'features.{n}' for n, _ in model.features.named_children()]
     out = _capture(model, names, _dummy(model, 224))
     size = {n: tuple(o.shape[1:3] if _nhwc(o) else o.shape[-2:]) for n, o in out.items()}
@@ -226,7 +247,9 @@ class Backbone:
 def _init_cnn(self:Backbone):
     net = self.net; self.kind = 'cnn'
     timm_like = hasattr(net, 'feature_info')
-    self.stage_names = _timm_stages(net) if timm_like else _torchvision_stages(net)
+    known = timm_like or (self.is_torchvision and _has_structure(net))
+    self.stage_names = (_timm_stages(net) if timm_like else _torchvision_stages(net) if known
+                        else _generic_stages(net, self.model))
     mods = dict(net.named_modules()); self.stages = [mods[n] for n in self.stage_names]
     chs = [f['num_chs'] for f in net.feature_info] if timm_like else [None]
     chs = (chs + [chs[-1]]*len(self.stage_names))[:len(self.stage_names)]
@@ -240,9 +263,10 @@ def _init_cnn(self:Backbone):
         self.maps_problem = (f"{self.name}'s stages output token sequences ({bad[0][0]}: {bad[0][1]}), not feature "
                              "maps [B, C, h, w], and it has no flat ViT blocks with attention")
     self.point_names = [post_activation_point(net, n) for n in self.stage_names]
+    if self.model is not net or not known:                          # any head, through the model's own forward
+        self.head = self._replaced_head(self.stages[-1]); return    # (hooks see and give [B,C,h,w] already)
     raw_head = net.forward_head if hasattr(net, 'forward_head') else _torchvision_head(net, self.stage_names[-1])
-    if self.model is not net: self.head = self._replaced_head(self.stages[-1])   # hooks see [B,C,h,w] already
-    elif self.channels_last[-1]: self.head = lambda f: raw_head(f.permute(0, 2, 3, 1))
+    if self.channels_last[-1]: self.head = lambda f: raw_head(f.permute(0, 2, 3, 1))
     else: self.head = raw_head
 
 def _init_timm_vit(self:Backbone):

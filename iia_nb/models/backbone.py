@@ -120,7 +120,8 @@ def _generic_stages(model:nn.Module, runner:nn.Module|None=None) -> list:
     try:
         with hooks(*[(mods[n], seen(n)) for n in cuts]), torch.no_grad(): (runner or model)(_dummy(model))
     except Exception as e:
-        raise ValueError(f"cannot find the stages of {type(model).__name__}: a probe image does not run ({e})") from None
+        raise ValueError(f"cannot find the stages of {type(model).__name__}: a probe image does not run ({e})"
+                         ) from None
     maps = [(n, s) for n, s in order if len(s) == 4 and not isinstance(mods[n], _POOLS) and s[-2:] != (1, 1)]
     stages, cur = [], None            # the resolution only shrinks: a larger map after a smaller is inside a block
     for n, s in maps:

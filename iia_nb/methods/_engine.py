@@ -14,27 +14,40 @@ from ..models.backbone import backbone
 from ..models.hooks import hooks, memory_meter
 
 # %% auto #0
-__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'memory_budget', 'holding', 'budget_left', 'row_chunks',
-           'draws_per_chunk', 'chunked', 'input_grads', 'path_points', 'gaussian_blur', 'input_reference', 'rollout']
+__all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'target_probs', 'memory_budget', 'holding', 'budget_left',
+           'row_chunks', 'draws_per_chunk', 'chunked', 'input_grads', 'path_points', 'gaussian_blur', 'input_reference',
+           'rollout']
 
 # %% ../../nbs/10_methods/01_engine.ipynb #ea5fb4f6
 def cnn_backbone(model, method:str='this method'):
-    "The `Backbone` of `model`, which must be a CNN."
+    """The `Backbone` of `model`, which must have CNN-style feature maps `[B,C,h,w]` at its stages (a CNN, or a
+    hierarchical transformer such as Swin, read at its stages); else an error naming the method, the architecture
+    and what it lacks."""
     bb = backbone(model)
-    if bb.kind != 'cnn': raise ValueError(f"{method} needs a CNN stage, got a {bb.kind} ({type(bb.model).__name__})")
+    if bb.kind != 'cnn':
+        raise ValueError(f"{method} needs a CNN stage [B, C, h, w], got a {bb.kind} ({bb.name}): "
+                         "it has token blocks, not feature maps")
+    if bb.maps_problem: raise ValueError(f"{method} cannot explain {bb.name}: {bb.maps_problem}")
     return bb
 
-def vit_backbone(model, method:str='this method'):
-    "The `Backbone` of a ViT whose blocks and attention can be reached; a clear error for any other model."
+def vit_backbone(model, method:str='this method',
+                 attention:bool=True, # the method reads the attention probabilities
+                 readout:bool=False, # the method reads its map from the tokens the head reads (a rollout)
+                ):
+    "The `Backbone` of a ViT with what `method` needs; an error naming the method, the architecture and what it lacks."
     try: bb = backbone(model)
     except (ValueError, TypeError, AttributeError, KeyError, RuntimeError) as e:
         raise ValueError(f"{method} needs a ViT whose attention it can reach (a timm VisionTransformer with `blocks` "
                          f"and `patch_embed`, or torchvision's VisionTransformer); got {type(model).__name__} ({e})"
                          ) from None
-    if bb.kind != 'vit': raise ValueError(f"{method} needs a ViT, got a {bb.kind} ({type(bb.model).__name__})")
-    if not bb.is_torchvision and not all(hasattr(getattr(b, 'attn', None), 'attn_drop') for b in bb.blocks):
-        raise ValueError(f"{method} cannot reach the attention probabilities of {type(bb.model).__name__}: "
-                         "expected timm blocks whose `attn` has `attn_drop` (timm's standard `Attention`)")
+    if bb.kind != 'vit':
+        raise ValueError(f"{method} needs a ViT, got a {bb.kind} ({bb.name}): it has no flat token sequence with "
+                         "attention blocks (hierarchical transformers such as Swin are read at their stages)")
+    if attention and bb.attention_problem:
+        raise ValueError(f"{method} cannot reach the attention probabilities of {bb.name}: {bb.attention_problem}")
+    if readout and bb.readout_problem:
+        raise ValueError(f"{method} reads its map from the tokens the head reads and cannot explain {bb.name}: "
+                         f"{bb.readout_problem}")
     return bb
 
 # %% ../../nbs/10_methods/01_engine.ipynb #3940a7c0
@@ -44,18 +57,32 @@ def point_grads(model:nn.Module, x:torch.Tensor, # model (eval mode); images [B,
                 grads:bool=True, # also the gradients (one backward pass)
                ) -> tuple:
     """`(outs, grads, t, logits)`: each point's output in one forward pass, the gradient of each image's target logit
-    w.r.t. it (None when `grads=False`), the targets `[B]` and the logits."""
+    w.r.t. it (None when `grads=False`), the targets `[B]` and the logits. Frozen parameters need nothing: an output
+    that does not require grad becomes a leaf that does (the graph starts there); works inside `inference_mode`."""
     outs = {}
-    def keep(k): return lambda m, args, o: (outs.__setitem__(k, o), o.clone() if torch.is_tensor(o) else o)[1]
-    with hooks(*[(p, keep(k)) for k, p in enumerate(points)]), torch.set_grad_enabled(grads): logits = model(x)
-    for k, p in enumerate(points):
-        if not torch.is_tensor(outs.get(k)):
-            raise ValueError(f"point {k} ({type(p).__name__}) gave {type(outs.get(k)).__name__}, not a tensor")
-    outs = [outs[k] for k in range(len(points))]
-    t = resolve_targets(target, logits.detach())
-    if not grads: return outs, None, t, logits
-    gs = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), outs)
+    def keep(k):
+        def fn(m, args, o):
+            if not torch.is_tensor(o): outs[k] = o; return None
+            if grads and not o.requires_grad: o = o.detach().requires_grad_()
+            outs[k] = o; return o.clone()
+        return fn
+    with torch.inference_mode(False):
+        x = x.clone() if x.is_inference() else x
+        with hooks(*[(p, keep(k)) for k, p in enumerate(points)]), torch.set_grad_enabled(grads): logits = model(x)
+        for k, p in enumerate(points):
+            if not torch.is_tensor(outs.get(k)):
+                raise ValueError(f"point {k} ({type(p).__name__}) gave {type(outs.get(k)).__name__}, not a tensor")
+        outs = [outs[k] for k in range(len(points))]
+        t = resolve_targets(target, logits.detach())
+        if not grads: return outs, None, t, logits
+        gs = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), outs)
     return [o.detach() for o in outs], list(gs), t, logits.detach()
+
+def target_probs(logits:torch.Tensor, t:torch.Tensor) -> torch.Tensor:
+    """The probability of class `t[i]` per row `[N]`: the softmax over the classes; for a single-output model (one
+    logit, a detector score) its sigmoid, since a softmax over one logit is always 1."""
+    if logits.shape[-1] == 1: return logits[:, 0].sigmoid()
+    return logits.softmax(-1).gather(1, t[:, None])[:, 0]
 
 # %% ../../nbs/10_methods/01_engine.ipynb #6c0fba14
 _BUDGET_GB = {'gb': None}
@@ -113,8 +140,8 @@ def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input row
                ) -> torch.Tensor:
     "`∂ model(v)[i, t[i]] / ∂ v[i]` for every row, `[N,C,H,W]`, in chunks of `batch_size` rows."
     def grads(rows):
-        with torch.enable_grad():
-            vs = v[rows].detach().requires_grad_()
+        with torch.enable_grad(), torch.inference_mode(False):
+            vs = v[rows].clone().requires_grad_()
             return torch.autograd.grad(model(vs).gather(1, t[rows, None]).sum(), vs)[0]
     with holding(v, v): return chunked(grads, len(v), batch_size)     # room for the gradients' chunks and their cat
 
@@ -166,11 +193,14 @@ def rollout(mats:list, # per block, non-negative token mixing matrices [B,T,T]
             num_prefix_tokens:int=1, # CLS (and register) tokens
             start_layer:int=0, # the first block rolled
             row_normalize:bool=True, # Abnar & Zuidema (True) or Chefer et al.'s additive rollout (False)
+            readout:torch.Tensor|None=None, # weights [T] of the tokens the head reads (`Backbone.readout`); None: CLS
            ) -> torch.Tensor:
-    "The CLS row of `Π_b (M^b + I)` (later blocks on the left), without the prefix: `[B, T - prefix]`."
+    """The readout row of `Π_b (M^b + I)` (later blocks on the left; the CLS row, or `readout @ Π`), without the
+    prefix: `[B, T - prefix]`."""
     roll = None
     for a in mats[start_layer:]:
         a = a + torch.eye(a.shape[-1], device=a.device, dtype=a.dtype)
         if row_normalize: a = a/a.sum(-1, keepdim=True)
         roll = a if roll is None else a @ roll
-    return roll[:, 0, num_prefix_tokens:]
+    if readout is None: return roll[:, 0, num_prefix_tokens:]
+    return (readout.to(roll) @ roll)[:, num_prefix_tokens:]

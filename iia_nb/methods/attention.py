@@ -34,9 +34,11 @@ def fuse_heads(A:torch.Tensor, fusion:str='mean') -> torch.Tensor:
     if fusion == 'min': return A.amin(1)
     raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
 
-def attention_rollout(attns:list, fusion:str='mean', num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    "Attention rollout `[B, T - prefix]`: heads fused, then the engine's `rollout` from block `start_layer` on."
-    return rollout([fuse_heads(A, fusion) for A in attns], num_prefix_tokens, start_layer)
+def attention_rollout(attns:list, fusion:str='mean', num_prefix_tokens:int=1, start_layer:int=0,
+                      readout:torch.Tensor|None=None) -> torch.Tensor:
+    """Attention rollout `[B, T - prefix]`: heads fused, then the engine's `rollout` from block `start_layer` on, read
+    at the CLS row or at `readout` (`Backbone.readout`)."""
+    return rollout([fuse_heads(A, fusion) for A in attns], num_prefix_tokens, start_layer, readout=readout)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #08bc02ac
 _ABNAR = 'Abnar & Zuidema, Quantifying Attention Flow in Transformers, ACL 2020'
@@ -50,7 +52,7 @@ _RECIPRO = (
     ' 2310.02588, 2023'
 )
 
-def _grid_map(bb, tokens, x): return resize_to(tokens.reshape(len(tokens), *bb.grid), x)
+def _grid_map(bb, tokens, x): return resize_to(tokens.reshape(len(tokens), *bb.grid_for(x)), x)
 
 def _check_start(bb, start_layer):
     n = len(bb.blocks)
@@ -67,16 +69,19 @@ def attn_rollout(
     start_layer: int = 0,  # first block rolled (Chefer et al.'s baseline uses 1)
 ) -> torch.Tensor:
     "Attention rollout maps `[B,H,W]` (non-negative), resized bilinearly to the input."
-    bb = vit_backbone(model, 'rollout'); x = check_images(x); _check_start(bb, start_layer)
+    bb = vit_backbone(model, 'rollout', readout=True); x = check_images(x); _check_start(bb, start_layer)
     if fusion not in FUSIONS: raise ValueError(f"fusion must be one of {FUSIONS}, got {fusion!r}")
     attns, _, _ = attention_and_grads(bb, x, target, grads=False)
-    return _grid_map(bb, attention_rollout(attns, fusion, bb.num_prefix_tokens, start_layer), x)
+    ro = bb.readout(attns[0].shape[-1], x.device)
+    return _grid_map(bb, attention_rollout(attns, fusion, bb.num_prefix_tokens, start_layer, ro), x)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #ab86c62e
-def gae_rollout(attns:list, grads:list, num_prefix_tokens:int=1, start_layer:int=0) -> torch.Tensor:
-    "GAE `[B, T - prefix]`: the additive rollout (no row normalisation) of `mean_h((∇A ∘ A)^+)` per block."
+def gae_rollout(attns:list, grads:list, num_prefix_tokens:int=1, start_layer:int=0,
+                readout:torch.Tensor|None=None) -> torch.Tensor:
+    """GAE `[B, T - prefix]`: the additive rollout (no row normalisation) of `mean_h((∇A ∘ A)^+)` per block, read at
+    the CLS row or at `readout`."""
     mats = [(G*A).clamp(min=0).mean(1) for A, G in zip(attns, grads)]
-    return rollout(mats, num_prefix_tokens, start_layer, row_normalize=False)
+    return rollout(mats, num_prefix_tokens, start_layer, row_normalize=False, readout=readout)
 
 @register('gae', label='GAE', family='attention', kinds=('vit',), passes='1 forward + 1 backward', reference=_GAE)
 def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
@@ -84,9 +89,10 @@ def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; im
         start_layer:int=0, # first block rolled
        ) -> torch.Tensor:
     "Generic Attention Explainability maps `[B,H,W]` (non-negative), resized bilinearly to the input."
-    bb = vit_backbone(model, 'gae'); x = check_images(x); _check_start(bb, start_layer)
+    bb = vit_backbone(model, 'gae', readout=True); x = check_images(x); _check_start(bb, start_layer)
     attns, grads, _ = attention_and_grads(bb, x, target)
-    return _grid_map(bb, gae_rollout(attns, grads, bb.num_prefix_tokens, start_layer), x)
+    ro = bb.readout(attns[0].shape[-1], x.device)
+    return _grid_map(bb, gae_rollout(attns, grads, bb.num_prefix_tokens, start_layer, ro), x)
 
 # %% ../../nbs/10_methods/25_attention.ipynb #781c4c25
 def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
@@ -95,7 +101,7 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
                   ) -> tuple:
     """`(F, g, t)`: the token features `[B,T,C]` output by `layer`, the gradient of each image's target logit w.r.t.
     them, and the targets."""
-    T = bb.num_prefix_tokens + bb.grid[0]*bb.grid[1]
+    gh, gw = bb.grid_for(x); T = bb.num_prefix_tokens + gh*gw
     try: (Fs,), (g,), t, _ = point_grads(bb.model, x, target, [bb.module(layer)])
     except ValueError as e:
         if 'not a tensor' not in str(e): raise
@@ -121,7 +127,7 @@ def vit_gradcam(
 ) -> torch.Tensor:
     """Grad-CAM on ViT patch tokens: `ReLU(Σ_c w_c F_c)`, `w_c` = mean gradient over patch tokens; `[B,H,W]`, resized
     bilinearly."""
-    bb = vit_backbone(model, 'vit_gradcam'); x = check_images(x)
+    bb = vit_backbone(model, 'vit_gradcam', attention=False); x = check_images(x)
     Fs, g, _ = token_act_grad(bb, x, target, layer)
     p = bb.num_prefix_tokens
     cam = (g[:, p:].mean(1, keepdim=True)*Fs[:, p:]).sum(-1).relu()

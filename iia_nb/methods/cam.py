@@ -18,11 +18,12 @@ __all__ = ['CAM_LABELS', 'CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 
 def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
                    target=None, # None (predicted class), an int, or B ints
                    layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
+                   method:str='class activation maps', # named in the error for a model without feature maps
                   ) -> tuple:
     """`(A, g, t)`: the stage's activation `[B,C,h,w]`, the gradient of each image's target logit w.r.t. it, and the
     targets (one forward and one backward pass, `point_grads`)."""
-    bb = cnn_backbone(model, 'class activation maps'); x = check_images(x)
-    (A,), (g,), t, _ = point_grads(bb.model, x, target, [bb.module(layer)])
+    bb = cnn_backbone(model, method); x = check_images(x)
+    (A,), (g,), t, _ = point_grads(bb.model, x, target, [bb.check_layout(bb.module(layer), method)])
     return A, g, t
 
 # %% ../../nbs/10_methods/20_cam.ipynb #9239a99d
@@ -69,7 +70,7 @@ def cam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
        ) -> torch.Tensor:
     "Class activation maps `[B,H,W]` (raw, non-negative), resized bilinearly to the input."
     x = check_images(x)
-    A, g, _ = stage_act_grad(model, x, target, layer)
+    A, g, _ = stage_act_grad(model, x, target, layer, CAM_LABELS.get(kind, kind))
     return resize_to(cam_map(A, g, kind), x)
 
 def _registered(kind):

@@ -9,7 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_images, resolve_targets, resize_to, normalize
 from .registry import register
-from ._engine import cnn_backbone, point_grads, chunked
+from ._engine import cnn_backbone, point_grads, chunked, target_probs
 from ..models.hooks import hooks, replace_output, count_bytes
 
 # %% auto #0
@@ -21,10 +21,11 @@ __all__ = ['SCORECAM_SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias
 def stage_forward(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
                   target=None, # None (predicted class), an int, or B ints
                   layer=-1, # the stage: an index (-1 = L) or a stage name
+                  method:str='this method', # named in the error for a model without feature maps
                  ) -> tuple:
     """`(A, logits, t)` from one forward pass without gradients: the stage's activation `[B,C,h,w]`, the logits, the
     targets."""
-    bb = cnn_backbone(model); x = check_images(x)
+    bb = cnn_backbone(model, method); x = check_images(x)
     (A,), _, t, logits = point_grads(bb.model, x, target, [bb.stage(layer)], grads=False)
     return A, logits, t
 
@@ -50,7 +51,8 @@ def _effective_bias(m:nn.Module) -> torch.Tensor|None:
     return b.detach() if isinstance(b, torch.Tensor) else None
 
 def bias_points(model:nn.Module) -> list:
-    "`(module, bias, where)` for every layer that adds a bias: `where` is 'output', or 'input' of the submodule given."
+    """`(module, bias, where)` for every layer that adds a bias: `where` is 'output', or 'input' of the submodule given;
+    a linear layer's bias lies on the last dim of its output (channels-last maps in ConvNeXt and Swin blocks)."""
     pts = []
     for m in model.modules():
         if not isinstance(m, (nn.Conv2d, nn.Linear, nn.modules.batchnorm._BatchNorm)): continue
@@ -67,18 +69,21 @@ def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or B
                       ) -> tuple:
     """`(input_part, bias_parts, t)`: `x*grad_x y` `[B,3,H,W]`, the bias-gradients `b*grad_z y` of every biased layer
     (forward order), targets."""
-    bb = cnn_backbone(model); x = check_images(x)
+    bb = cnn_backbone(model, 'fullgrad'); x = check_images(x)
     saved = []
-    def keep(z, b): saved.append((z, b)); return z.clone()
-    specs = [(m, lambda m, i, o, b=b: keep(o, b)) if where == 'output' else
-             (m, lambda m, args, b=b: (keep(args[0], b),) + tuple(args[1:]), 'pre')
+    def keep(z, b, lin): saved.append((z, b, lin)); return z.clone()
+    specs = [(m, lambda m, i, o, b=b, l=isinstance(m, nn.Linear): keep(o, b, l)) if where == 'output' else
+             (m, lambda m, args, b=b: (keep(args[0], b, False),) + tuple(args[1:]), 'pre')
              for m, b, where in bias_points(bb.model)]
-    with hooks(*specs), torch.enable_grad():
-        xg = x.detach().requires_grad_(); logits = bb.model(xg)
+    with hooks(*specs), torch.enable_grad(), torch.inference_mode(False):
+        xg = x.clone().requires_grad_(); logits = bb.model(xg)
     t = resolve_targets(target, logits.detach())
-    grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [xg] + [z for z, _ in saved], allow_unused=True)
-    parts = [torch.zeros_like(z) if g is None else g*b.view(1, -1, *[1]*(z.ndim - 2)).to(g)
-             for g, (z, b) in zip(grads[1:], saved)]
+    grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [xg] + [z for z, _, _ in saved], allow_unused=True)
+    def part(g, z, b, lin):
+        if g is None: g = torch.zeros_like(z)
+        if lin: return (g*b.to(g)).permute(0, 3, 1, 2) if z.ndim == 4 else g*b.to(g)   # channels-last: to [B,C,h,w]
+        return g*b.view(1, -1, *[1]*(z.ndim - 2)).to(g)
+    parts = [part(g, z, b, lin) for g, (z, b, lin) in zip(grads[1:], saved)]
     return (grads[0]*x).detach(), [p.detach() for p in parts], t
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #e9b1ceac
@@ -137,7 +142,7 @@ def ablationcam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone
                ) -> torch.Tensor:
     "Ablation-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x)
-    A, logits, t = stage_forward(model, x, target, layer)
+    A, logits, t = stage_forward(model, x, target, layer, 'ablationcam')
     w = ablation_weights(model, x, A, logits.gather(1, t[:, None])[:, 0], t, layer, batch_size)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
 
@@ -146,8 +151,7 @@ SCORECAM_SCORES = ('prob', 'logit')
 
 def _target_score(logits, t, score):
     if score not in SCORECAM_SCORES: raise ValueError(f"score must be one of {SCORECAM_SCORES}, got {score!r}")
-    s = logits.softmax(-1) if score == 'prob' else logits
-    return s.gather(1, t[:, None])[:, 0]
+    return target_probs(logits, t) if score == 'prob' else logits.gather(1, t[:, None])[:, 0]
 
 _SCORECAM = 'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural Networks, CVPRW 2020'
 
@@ -161,12 +165,12 @@ def scorecam(model:nn.Module, x:torch.Tensor, target=None, # model (eval mode) o
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
     x = check_images(x)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
-    bb = cnn_backbone(model)
+    bb = cnn_backbone(model, 'scorecam')
     A, _, t = stage_forward(bb, x, target, layer)
     B, C = A.shape[:2]
     def masked(rows):
         b, c = rows // C, rows % C
-        H = normalize(resize_to(A[b, c], x))
+        H = normalize(resize_to(A[b, c], x)).to(x)
         return _target_score(bb.model(x[b]*H[:, None]), t[b], score)
     with torch.no_grad(): w = chunked(masked, B*C, batch_size).view(B, C).softmax(1)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
@@ -229,7 +233,7 @@ def liftcam(
     """LIFT-CAM `[B,H,W]` (non-negative): channels weighted by their DeepLIFT contributions (zero reference), resized
     to the input."""
     x = check_images(x)
-    A, _, t = stage_forward(model, x, target, layer)
+    A, _, t = stage_forward(model, x, target, layer, 'liftcam')
     phi = deeplift_contributions(model, x, A, t, layer)[0].sum((2, 3))
     return resize_to((phi[:, :, None, None]*A).sum(1).relu(), x)
 
@@ -266,7 +270,7 @@ def reciprocam(
     x = check_images(x)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     if not isinstance(gaussian, bool): raise ValueError(f"gaussian must be True or False, got {gaussian!r}")
-    A, _, t = stage_forward(model, x, target, layer)
+    A, _, t = stage_forward(model, x, target, layer, 'reciprocam')
     B, C, h, w = A.shape
     masks = spatial_masks(h, w, gaussian).to(A)
     def masked(rows):

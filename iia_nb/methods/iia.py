@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 from ..core import check_images, postprocess, resize_to
 from .registry import register
-from ._engine import path_points, rollout, row_chunks
+from ._engine import path_points, rollout, row_chunks, vit_backbone
 from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_input, count_bytes,
                                   replace_output, grad_from_here)
 from ..models.backbone import backbone
@@ -42,7 +42,7 @@ def resolve_points(bb, points, x:torch.Tensor) -> tuple:
     if bb.kind == 'vit': return inp, sorted({bb.index(p) for p in rest})
     if all(isinstance(p, int) or p in bb.stage_names for p in rest):
         return inp, [bb.point(i) for i in sorted({bb.index(p) for p in rest})]
-    mods = list(dict.fromkeys(bb.point(p) for p in rest))
+    mods = list(dict.fromkeys(bb.check_layout(bb.point(p), 'IIA') for p in rest))
     return inp, mods if len(mods) < 2 else _forward_order(bb, mods, x)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea
@@ -129,9 +129,16 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head
     return acc/(n**(inp + len(layers)))
 
 # %% ../../nbs/10_methods/11_iia.ipynb #f9a65946
-def gradient_rollout(attns:list, grads:list, num_prefix_tokens:int=1) -> torch.Tensor:
-    "Gradient Rollout `[R, T - prefix]` from per-block attentions and their gradients (each `[R, heads, T, T]`)."
-    return rollout([(A*G).clamp(min=0).mean(1) for A, G in zip(attns, grads)], num_prefix_tokens)
+def _gate(model, method:str):
+    """The `Backbone` of `model` when `method` can read it: CNN-style feature maps at the stages, or a ViT whose
+    attention and head readout are reachable; else an error naming the method, the architecture and what it lacks."""
+    bb = backbone(model)
+    return bb.require_maps(method) if bb.kind == 'cnn' else vit_backbone(bb, method, readout=True)
+
+def gradient_rollout(attns:list, grads:list, num_prefix_tokens:int=1, readout:torch.Tensor|None=None) -> torch.Tensor:
+    """Gradient Rollout `[R, T - prefix]` from per-block attentions and their gradients (each `[R, heads, T, T]`),
+    read at the CLS row or at `readout` (`Backbone.readout`)."""
+    return rollout([(A*G).clamp(min=0).mean(1) for A, G in zip(attns, grads)], num_prefix_tokens, readout=readout)
 
 # %% ../../nbs/10_methods/11_iia.ipynb #77fcfcf6
 def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:bool=False):
@@ -139,7 +146,8 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
     the tuple-averaged `(A∘∇A)+`)."""
     n, B, m = len(alphas), len(x), inp + len(layers)
     K = n**m
-    acc, blocks = torch.zeros(B, *bb.grid, device=x.device), None
+    grid, blocks = bb.grid_for(x), None
+    acc, ro = torch.zeros(B, *grid, device=x.device), None
     for rows in row_chunks(B*K, batch_size):
         rows = rows.to(x.device)
         img, tup = rows // K, rows % K
@@ -149,6 +157,7 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
         used = []
         def hook(b):
             def fn(A):
+                if not A.requires_grad: A = A.detach().requires_grad_()      # frozen parameters: start the graph here
                 if b in scale: A = A*scale[b].view(-1, 1, 1, 1)
                 used.append(A); return A
             return fn
@@ -157,14 +166,15 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
             for b, pt in enumerate(bb.attention_points): st.enter_context(replace_output(pt, hook(b)))
             logits = bb.model(xin)
         grads = torch.autograd.grad(logits.gather(1, t[img][:, None]).sum(), used)
+        if ro is None: ro = bb.readout(used[0].shape[-1], x.device)
         if average_before_rollout:
             pos = [(u.detach()*g).clamp(min=0).mean(1) for u, g in zip(used, grads)]
             if blocks is None: blocks = [torch.zeros(B, *p.shape[1:], device=x.device) for p in pos]
-            for acc_b, p in zip(blocks, pos): acc_b.index_add_(0, img, p)
+            for acc_b, p in zip(blocks, pos): acc_b.index_add_(0, img, p.float())
         else:
-            gr = gradient_rollout([u.detach() for u in used], grads, bb.num_prefix_tokens)
-            acc.index_add_(0, img, gr.reshape(len(rows), *bb.grid))
-    if average_before_rollout: return rollout([b/K for b in blocks], bb.num_prefix_tokens).reshape(B, *bb.grid)
+            gr = gradient_rollout([u.detach() for u in used], grads, bb.num_prefix_tokens, ro)
+            acc.index_add_(0, img, gr.reshape(len(rows), *grid).float())
+    if average_before_rollout: return rollout([b/K for b in blocks], bb.num_prefix_tokens, readout=ro).reshape(B, *grid)
     return acc/K
 
 # %% ../../nbs/10_methods/11_iia.ipynb #b7634a5f
@@ -177,10 +187,10 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
         head:str='auto', # CNN: 'auto' takes an affine head's gradient once per row (`_affine_head`); 'generic' never
        ) -> torch.Tensor:
     "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
-    bb = backbone(model); x = check_images(x)
+    bb = _gate(model, 'IIA (and DIX, built on it)'); x = check_images(x)
     inp, layers = resolve_points(bb, points, x)
     t = bb.targets(x, target)
-    alphas = path_points(n)[0].to(x.device)               # the papers' k/n, k = 1..n
+    alphas = path_points(n)[0].to(x)                      # the papers' k/n, k = 1..n (in x's dtype)
     if bb.kind == 'vit':
         if integrand not in (None, 'gr'):
             raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
@@ -212,7 +222,7 @@ for _name, _pts in PRESETS.items():
 # %% ../../nbs/10_methods/11_iia.ipynb #b7ed6d71
 def _cnn_released(bb, x, t, n, batch_size):
     "The released CNN map: sum over j = 0..n and channels of relu(A(x_j)) * dlogit/dA at layer L."
-    alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
+    alphas = path_points(n + 1, 'trapezoid')[0].to(x)   # j/n, j = 0..n
     first, img = interpolants(x, torch.zeros_like(x), alphas), expand(torch.arange(len(x), device=x.device), n + 1)
     acc = None
     for idx in row_chunks(len(first), batch_size):
@@ -232,12 +242,12 @@ def _cnn_released(bb, x, t, n, batch_size):
 def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None,
                  batch_size:int|None=None) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
-    bb = backbone(model); x = check_images(x)
+    bb = _gate(model, 'iia_released'); x = check_images(x)
     t = bb.targets(x, target)
     with torch.enable_grad():
         if bb.kind == 'cnn': return resize_to(_cnn_released(bb, x, t, n or 10, batch_size), x, mode='bicubic')
         n = n or 5
-        alphas = path_points(n + 1, 'trapezoid')[0].to(x.device)   # j/n, j = 0..n
+        alphas = path_points(n + 1, 'trapezoid')[0].to(x)   # j/n, j = 0..n
         return resize_to(
             _vit_maps(bb, x, t, True, [len(bb.blocks) - 1], alphas, batch_size, average_before_rollout=True), x
         )

@@ -73,12 +73,15 @@ def _block_parts(bb, b) -> SimpleNamespace:
             ls2=I,
         )
     at, mlp = getattr(b, 'attn', None), getattr(b, 'mlp', None)
-    ok = (type(b).__name__ == 'Block' and type(at).__name__ == 'Attention' and getattr(at, 'gate', None) is None
+    ok = (type(b).__module__ == 'timm.models.vision_transformer' and type(b).__name__ == 'Block'
+          and type(at).__name__ == 'Attention' and getattr(at, 'gate', None) is None
           and all(isinstance(getattr(at, n, I), nn.Identity) for n in ('q_norm', 'k_norm', 'norm'))
           and hasattr(mlp, 'fc1') and isinstance(getattr(mlp, 'norm', I), nn.Identity) and not hasattr(mlp, 'fc1_g'))
     if not ok:
         raise NotImplementedError(
-            f"tattr supports timm's standard `Block` (Attention with qkv/proj, Mlp fc1/act/fc2); got {type(b).__name__}"
+            f"tattr supports timm's standard `Block` (Attention with qkv/proj, Mlp fc1/act/fc2); {bb.name} has "
+            f"{type(b).__module__}.{type(b).__name__} (relative position bias, rotary embeddings or other internals "
+            "its relevance rules do not cover)"
         )
     ls = lambda m: (lambda z: z*m.gamma) if hasattr(m, 'gamma') else I
     return SimpleNamespace(
@@ -97,7 +100,10 @@ def _block_parts(bb, b) -> SimpleNamespace:
 
 def _head_parts(bb) -> tuple:
     "`(norm, fc_norm, head)` of a ViT that classifies from the CLS token with one linear layer."
-    m = bb.model
+    m = bb.net                                        # a wrapped model: the head of the module with the structure
+    if getattr(bb, 'dist', False):
+        raise NotImplementedError(f"tattr: {bb.name} averages a class-token head and a distillation-token head; "
+                                  "its relevance rules cover one linear head on the class token")
     if bb.is_torchvision:
         if len(m.heads) != 1:
             raise NotImplementedError("tattr: torchvision ViTs with a pre-logits layer are not supported")
@@ -108,8 +114,8 @@ def _head_parts(bb) -> tuple:
         or not isinstance(m.head, nn.Linear)
     ):
         raise NotImplementedError(
-            "tattr needs a timm ViT that classifies from the CLS token with a linear head; got"
-            f" global_pool={getattr(m, 'global_pool', None)!r}"
+            f"tattr needs a timm ViT that classifies from the CLS token with a linear head; {bb.name} has"
+            f" global_pool={getattr(m, 'global_pool', None)!r}, head {type(m.head).__name__}"
         )
     return m.norm, m.fc_norm, m.head
 
@@ -161,10 +167,13 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
     """Everything T-Attr computes: `attns`, `grads`, `rel_attn` (relevance at A), `rel_in`/`rel_out` per block,
     `logits`, `t`, `bb`."""
     bb = vit_backbone(model, 'tattr'); x = check_images(x)
+    if next(bb.net.parameters()).dtype != torch.float32:
+        raise TypeError(f"tattr computes its relevance rules in float32; {bb.name} is "
+                        f"{next(bb.net.parameters()).dtype}: explain a float32 copy (`copy.deepcopy(model).float()`)")
     parts = [_block_parts(bb, b) for b in bb.blocks]
     norm, fc_norm, head = _head_parts(bb)
     with torch.enable_grad():
-        tok, steps = input_of(bb.model, bb.blocks[0], x), []        # the embedding only; the blocks run here
+        tok, steps = input_of(bb.model, bb.blocks[0], x).clone().requires_grad_(), []   # the embedding; blocks run here
         for p in parts: steps.append(_block_forward(p, tok)); tok = steps[-1].out
         cls = fc_norm(norm(tok)[:, 0])
         logits = head(cls)                                            # the model's own linear head

@@ -116,13 +116,14 @@ def explain(model, # an `nn.Module` (timm or torchvision classifier) or its `Bac
             method:str='iia3', # a registered method's name (`methods()`)
             target=None, # None (predicted class), an int, B ints, or class names
             **options) -> torch.Tensor:
-    "Maps `[B,H,W]` on `x`'s device from explanation `method`, computed in eval mode; the model is left as it was."
+    """Maps `[B,H,W]` on `x`'s device from explanation `method`, computed in eval mode; the model is left as it was.
+    Calls on one model run one at a time (`Backbone.in_use`), also inside `torch.inference_mode()`."""
     info, bb = method_info(method), backbone(model)
     if bb.kind not in info.kinds:
-        raise ValueError(f"method {method!r} supports {'/'.join(info.kinds)} models, not a {bb.kind}")
+        raise ValueError(f"method {method!r} supports {'/'.join(info.kinds)} models, not a {bb.kind} ({bb.about})")
     _check_options(info, options)
-    x = _model_images(bb, x)
-    with _evaluating(bb.model):
+    with bb.in_use(), _evaluating(bb.model):
+        x = _model_images(bb, x.clone() if isinstance(x, torch.Tensor) and x.is_inference() else x)
         t = bb.targets(x, target)
         maps = info.fn(bb.model, x, t, **options)
         if maps.shape != (x.shape[0], *x.shape[-2:]):

@@ -10,20 +10,22 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_images, check_int, model_targets
 from .registry import register
-from ._engine import chunked, input_reference, draws_per_chunk, holding
+from ._engine import chunked, input_reference, draws_per_chunk, holding, target_probs
 
 # %% auto #0
 __all__ = ['mask_draws', 'build_masks', 'rise_masks', 'rise']
 
 # %% ../../nbs/10_methods/23_rise.ipynb #3e09ee45
-def mask_draws(n:int, s:int=7, p:float=0.5, seed:int=0, size=(224, 224), device=None) -> tuple:
+def mask_draws(n:int, s:int=7, p:float=0.5, seed:int|None=0, size=(224, 224), device=None) -> tuple:
     """The random part of `n` RISE masks: binary grids `[n,1,s,s]` (1 with probability `p`) and shifts `[n]`, `[n]` in
-    [0, cell)."""
+    [0, cell). `seed=None`: fresh randomness from a generator of its own (the global RNG is not touched)."""
     check_int('n', n)
     if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= min(size):
         raise ValueError(f"s must be an int in [1, {min(size)}], got {s!r}")
     if not 0 < p < 1: raise ValueError(f"p must lie in (0, 1), got {p!r}")
-    g = torch.Generator(device=device).manual_seed(seed)
+    g = torch.Generator(device=device)
+    if seed is None: g.seed()
+    else: g.manual_seed(seed)
     grid = (torch.rand((n, 1, s, s), generator=g, device=device) < p).float()
     cell = [math.ceil(z/s) for z in size]
     dy, dx = (torch.randint(0, c, (n,), generator=g, device=device) for c in cell)
@@ -39,14 +41,15 @@ def build_masks(grid:torch.Tensor, dy:torch.Tensor, dx:torch.Tensor, size) -> to
     cols = dx[:, None, None] + torch.arange(W, device=grid.device)[None, None, :]
     return up[torch.arange(len(grid), device=grid.device)[:, None, None], 0, rows, cols]
 
-def rise_masks(n:int, size=(224, 224), s:int=7, p:float=0.5, seed:int=0, device=None) -> torch.Tensor:
+def rise_masks(n:int, size=(224, 224), s:int=7, p:float=0.5, seed:int|None=0, device=None) -> torch.Tensor:
     "All `n` RISE masks `[n,H,W]` for images of `size` (for inspection; `rise` builds them a chunk at a time)."
     return build_masks(*mask_draws(n, s, p, seed, size, device), size)
 
 # %% ../../nbs/10_methods/23_rise.ipynb #53ebc2b9
 def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:int) -> torch.Tensor:
-    "Softmax probability of class `t[i]` for each row of `rows`, `[N]`, in chunks of `batch_size` rows."
-    return chunked(lambda r: model(rows[r]).softmax(-1).gather(1, t[r, None])[:, 0], len(rows), batch_size)
+    """Probability of class `t[i]` for each row of `rows`, `[N]` (`target_probs`: softmax, or the sigmoid of a single
+    output), in chunks of `batch_size` rows."""
+    return chunked(lambda r: target_probs(model(rows[r]), t[r]), len(rows), batch_size)
 
 @register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')
@@ -55,7 +58,7 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
          n:int=2000, # N, the number of masks (the paper: 4000)
          s:int=7, # cells per side of the random grid
          p:float=0.5, # probability that a cell is kept
-         seed:int=0, # seed of the mask generator (on x's device)
+         seed:int|None=0, # seed of the mask generator (on x's device); None: fresh masks, global RNG untouched
          baseline='zero', # what removed pixels become: 'zero' (the paper), 'black', 'blur' or a tensor
          batch_size:int|None=None, # most masked copies in one forward pass
         ) -> torch.Tensor:

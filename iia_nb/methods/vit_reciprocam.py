@@ -10,9 +10,9 @@ from ..core import check_images, resolve_targets, normalize
 from .registry import register
 from .cam_variants import spatial_masks
 from .attention import _RECIPRO, _grid_map
-from ._engine import chunked, vit_backbone
+from ._engine import chunked, vit_backbone, target_probs
 from ..models.backbone import first_norm
-from ..models.hooks import hooks
+from ..models.hooks import hooks, replace_output, replace_input
 
 # %% auto #0
 __all__ = ['KERNELS', 'reciprocal_masks', 'vit_reciprocam']
@@ -33,13 +33,14 @@ def reciprocal_masks(grid:tuple, # patch grid (gh, gw)
     patch = spatial_masks(gh, gw, gaussian=kernel == 'gaussian').reshape(N, N).to(device)   # Recipro-CAM's masks
     return torch.cat([torch.full((N, num_prefix_tokens), float(keep_cls), device=device), patch], 1)
 
-def _after_norm1(bb, b, z, skip):
-    "The rest of block `b` from its first LayerNorm's output `z`, with `skip` on the residual path."
-    if bb.is_torchvision:
-        y = b.dropout(b.self_attention(z, z, z, need_weights=False)[0]) + skip
-        return y + b.mlp(b.ln_2(y))
-    y = skip + b.drop_path1(b.ls1(b.attn(z)))
-    return y + b.drop_path2(b.ls2(b.mlp(b.norm2(y))))
+def _masked_logits(bb, i:int, z:torch.Tensor, skip:torch.Tensor, probe:torch.Tensor) -> torch.Tensor:
+    """Logits when block `i` receives `skip` and its first norm outputs `z` (rows `[N,T,C]`): the block's own forward
+    and the model's own later blocks and head run (with whatever they take: layer scale, relative position bias,
+    rotary embeddings, a pooled head), so nothing depends on one class's attribute names. The model runs on the
+    one image `probe`; block `i`'s input is replaced by the N rows, so the blocks before it see one row only."""
+    b = bb.blocks[i]
+    with replace_input(b, lambda u: skip), replace_output(getattr(b, first_norm(b)), lambda o: z):
+        return bb.model(probe)
 
 @register('vit_reciprocam', label='ViT-ReciproCAM', family='perturbation', kinds=('vit',), needs_grad=False,
           reference=_RECIPRO,
@@ -54,13 +55,13 @@ def vit_reciprocam(
     mask_skip=False,  # the block's residual: False (unmasked, authors), True (masked, openvino_xai), 'ln' (OTX)
     batch_size: int | None = None,  # most masked copies in one forward
 ) -> torch.Tensor:
-    """ViT-ReciproCAM maps `[B,H,W]` in [0,1]: the target's softmax score per masked copy, min-max per image, on the
-    grid, resized."""
-    bb = vit_backbone(model, 'vit_reciprocam'); x = check_images(x)
+    """ViT-ReciproCAM maps `[B,H,W]` in [0,1]: the target's probability (`target_probs`) per masked copy, min-max per
+    image, on the grid, resized."""
+    bb = vit_backbone(model, 'vit_reciprocam', attention=False); x = check_images(x)
     if mask_skip not in (False, True, 'ln'):
         raise ValueError(f"mask_skip must be False, True or 'ln', got {mask_skip!r}")
     i = bb.index(block); b = bb.blocks[i]
-    M = reciprocal_masks(bb.grid, bb.num_prefix_tokens, kernel, keep_cls, x.device).to(x.dtype)
+    M = reciprocal_masks(bb.grid_for(x), bb.num_prefix_tokens, kernel, keep_cls, x.device).to(x.dtype)
     kept = {}
     with hooks((getattr(b, first_norm(b)), lambda m, args, o: kept.update(u=args[0], z=o))), torch.no_grad():
         logits = bb.model(x)
@@ -70,8 +71,6 @@ def vit_reciprocam(
         img, m = rows // N, M[rows % N][..., None]
         z = kept['z'][img]*m
         skip = {False: kept['u'][img], True: kept['u'][img]*m, 'ln': z}[mask_skip]
-        tok = _after_norm1(bb, b, z, skip)
-        for later in bb.blocks[i + 1:]: tok = later(tok)
-        return bb.head(tok).softmax(-1).gather(1, t[img][:, None])[:, 0]
+        return target_probs(_masked_logits(bb, i, z, skip, x[:1]), t[img])
     with torch.no_grad(): scores = chunked(score, B*N, batch_size)
     return _grid_map(bb, normalize(scores.view(B, N)), x)

@@ -17,6 +17,8 @@ __all__ = ['SCORES', 'FRACTIONS', 'TIE_SEED', 'FINE_FRACTIONS', 'NEG_FINE_FRACTI
            'rise_curve', 'rise_auc']
 
 # %% ../../nbs/30_metrics/30_perturbation.ipynb #5e0af7a4
+from ..methods._engine import target_probs
+
 def model_device(model:nn.Module) -> torch.device:
     "The device of the model's first parameter (CPU for a model without parameters)."
     p = next(model.parameters(), None)
@@ -43,9 +45,10 @@ def chunked_logits(model:nn.Module, build, # build(start, stop) -> input rows [s
 SCORES = ('correct', 'prob', 'logit')
 
 def class_score(logits:torch.Tensor, target:torch.Tensor, score:str='prob') -> torch.Tensor:
-    "Per row: 'correct' (top-1 equals `target`), 'prob' (softmax of `target`) or 'logit'."
+    """Per row: 'correct' (top-1 equals `target`), 'prob' (softmax of `target`; a single-output model: the sigmoid of
+    its logit, `target_probs`) or 'logit'."""
     if score == 'correct': return (logits.argmax(-1) == target).float()
-    if score == 'prob': return logits.softmax(-1).gather(1, target[:, None])[:, 0]
+    if score == 'prob': return target_probs(logits, target)
     if score == 'logit': return logits.gather(1, target[:, None])[:, 0]
     raise ValueError(f"score must be one of {SCORES}, got {score!r}")
 

@@ -4,16 +4,17 @@
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #ec2fccaa
 from __future__ import annotations
-import contextlib
+import contextlib, threading, weakref
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import model_targets
 from .zoo import class_indices
-from .hooks import hooks
+from .hooks import hooks, replace_output, mark_channels_last, is_channels_last
 
 # %% auto #0
-__all__ = ['ExplicitAttention', 'Backbone', 'backbone', 'first_norm', 'post_activation_point']
+__all__ = ['unwrap', 'select_output', 'Logits', 'ExplicitAttention', 'Backbone', 'backbone', 'first_norm',
+           'post_activation_point']
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #2cf9c425
 def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
@@ -23,10 +24,73 @@ def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
     with hooks(*specs), torch.no_grad(): model(x)
     return out
 
+_SIZES = weakref.WeakKeyDictionary()
+
+def _input_size(model:nn.Module) -> int:
+    """The side of a square image `model` takes: its `patch_embed.img_size`; else the first of its config's size, 224,
+    128, 64 on which a forward pass of one zero image runs (a model made for another size than its config's)."""
+    if model in _SIZES: return _SIZES[model]
+    fixed = getattr(getattr(model, 'patch_embed', None), 'img_size', None)
+    s = fixed[-1] if isinstance(fixed, (tuple, list)) else fixed
+    if not s:
+        cfg = dict(getattr(model, 'pretrained_cfg', None) or {}).get('input_size', (3, 224, 224))[-1]
+        p = next(model.parameters())
+        for s in dict.fromkeys([cfg, 224, 128, 64]):
+            try:
+                with torch.no_grad(): model(torch.zeros(1, 3, s, s, device=p.device, dtype=p.dtype))
+                break
+            except Exception: s = None
+    _SIZES[model] = s or 224
+    return _SIZES[model]
+
 def _dummy(model:nn.Module, size:int|None=None) -> torch.Tensor:
+    "One zero image of `size`, else of the size the model takes (`_input_size`)."
     p = next(model.parameters())
-    s = size or dict(getattr(model, 'pretrained_cfg', None) or {}).get('input_size', (3, 224, 224))[-1]
+    s = size or _input_size(model)
     return torch.zeros(1, 3, s, s, device=p.device, dtype=p.dtype)
+
+def _nhwc(o, chs:int|None=None) -> bool:
+    """Whether a stage output is a channels-last map `[B,H,W,C]`: its known channel count `chs` is last, not second;
+    or (count unknown) dims 1 and 2 are equal and dim 3 differs (the probe image is square)."""
+    if not (torch.is_tensor(o) and o.ndim == 4): return False
+    if chs is not None: return o.shape[1] != chs and o.shape[3] == chs
+    return o.shape[1] == o.shape[2] and o.shape[2] != o.shape[3]
+
+# %% ../../nbs/00_foundations/06_backbone.ipynb #uw02
+def unwrap(model:nn.Module) -> nn.Module:
+    "The module with the structure: `torch.compile`'s `_orig_mod`, `(Distributed)DataParallel`'s `module`, repeatedly."
+    while True:
+        if isinstance(getattr(model, '_orig_mod', None), nn.Module): model = model._orig_mod
+        elif isinstance(model, (nn.DataParallel, nn.parallel.DistributedDataParallel)): model = model.module
+        else: return model
+
+def select_output(out, output=None, name:str='the model'):
+    "The logits `[B, K]` in a model's output `out`: by `output` (key, index or function), else found (see above)."
+    if output is not None:
+        if callable(output): y = output(out)
+        elif isinstance(output, str): y = out[output] if isinstance(out, dict) else getattr(out, output)
+        else: y = out[output]
+    elif torch.is_tensor(out): y = out
+    elif isinstance(out, dict) and 'logits' in out: y = out['logits']
+    elif isinstance(out, (tuple, list)) and len(out) and torch.is_tensor(out[0]): y = out[0]
+    elif torch.is_tensor(getattr(out, 'logits', None)): y = out.logits
+    else:
+        keys = list(out) if isinstance(out, dict) else type(out).__name__
+        raise TypeError(f"{name} returned {keys}, not logits [B, K]; say where they are with "
+                        "`explain(backbone(model, output=...), x, ...)`: a key, an index or a function of the output")
+    if not torch.is_tensor(y) or y.ndim not in (1, 2):
+        raise TypeError(f"the selected output of {name} is {type(y).__name__} "
+                        f"{tuple(y.shape) if torch.is_tensor(y) else ''}, not logits [B, K] (or one score [B])")
+    return y[:, None] if y.ndim == 1 else y
+
+class Logits(nn.Module):
+    """`outer` (any module) whose forward returns the logits `[B, K]` (`select_output`); its modules, parameters
+    and names are those of `net`, the submodule with the structure, so that stage names and hooks refer to `net`."""
+    def __init__(self, outer:nn.Module, net:nn.Module, output=None):
+        super().__init__(); self.outer, self.output = outer, output
+        self.__dict__['net'] = net                        # not a child: names stay relative to `net`
+    def named_modules(self, *args, **kwargs): return self.net.named_modules(*args, **kwargs)
+    def forward(self, x): return select_output(self.outer(x), self.output, type(self.outer).__name__)
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #4f25c668
 def _timm_stages(model:nn.Module) -> list:
@@ -45,17 +109,41 @@ def _timm_stages(model:nn.Module) -> list:
 # %% ../../nbs/00_foundations/06_backbone.ipynb #21f03504
 _POOLS = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
 
+def _generic_stages(model:nn.Module, runner:nn.Module|None=None) -> list:
+    """Any other CNN: among the cuts (top-level modules and elements of an `nn.Sequential`), in the order they finish
+    on a probe image, the last one at each spatial resolution whose output is a 4-D map (a map larger than one seen
+    before lies on a branch inside a block and is skipped; pooling and 1x1 maps are the head's). `runner` (default
+    `model`) is what is called."""
+    mods, order = dict(model.named_modules()), []
+    cuts = [n for n in mods if n and ('.' not in n or isinstance(mods[n.rsplit('.', 1)[0]], nn.Sequential))]
+    def seen(n): return lambda m, i, o: order.append((n, tuple(o.shape))) if torch.is_tensor(o) else None
+    try:
+        with hooks(*[(mods[n], seen(n)) for n in cuts]), torch.no_grad(): (runner or model)(_dummy(model))
+    except Exception as e:
+        raise ValueError(f"cannot find the stages of {type(model).__name__}: a probe image does not run ({e})"
+                         ) from None
+    maps = [(n, s) for n, s in order if len(s) == 4 and not isinstance(mods[n], _POOLS) and s[-2:] != (1, 1)]
+    stages, cur = [], None            # the resolution only shrinks: a larger map after a smaller is inside a block
+    for n, s in maps:
+        res = s[-2]*s[-1]
+        if cur is not None and res > cur: continue
+        if cur is None or res < cur: stages.append(n); cur = res
+        else: stages[-1] = n
+    if not stages:
+        raise ValueError(f"cannot find the stages of {type(model).__name__}: no module outputs a feature map [B,C,h,w]")
+    return stages
+
 def _torchvision_stages(model:nn.Module) -> list:
-    "ResNets: stem + `layer1..4`; models with `features`: the last child of `features` at each spatial resolution."
+    """ResNets: stem + `layer1..4`; models with `features`: the last child of `features` at each spatial resolution
+    (read on the right axes of channels-last children, as in Swin)."""
     if hasattr(model, 'layer4') and hasattr(model, 'fc'): return ['relu', 'layer1', 'layer2', 'layer3', 'layer4']
-    if not isinstance(getattr(model, 'features', None), nn.Sequential):
-        raise ValueError(f"cannot find the stages of {type(model).__name__}: expected a timm model with feature_info, "
-                         "a torchvision ResNet, or a model with a `features` Sequential")
+    if not isinstance(getattr(model, 'features', None), nn.Sequential): return _generic_stages(model)
     names = [f'features.{n}' for n, _ in model.features.named_children()]
     out = _capture(model, names, _dummy(model, 224))
+    size = {n: tuple(o.shape[1:3] if _nhwc(o) else o.shape[-2:]) for n, o in out.items()}
     stages = []
     for n, nxt in zip(names, names[1:] + [None]):
-        if nxt is None or out[n].shape[-2:] != out[nxt].shape[-2:]: stages.append(n)
+        if nxt is None or size[n] != size[nxt]: stages.append(n)
     # a trailing pooling layer alone at its resolution (VGG's last max-pool) is part of the head, not a stage
     mods = dict(model.named_modules())
     if len(stages) > 1 and isinstance(mods[stages[-1]], _POOLS) and stages[-2] == names[names.index(stages[-1]) - 1]:
@@ -64,13 +152,15 @@ def _torchvision_stages(model:nn.Module) -> list:
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #79cb6ef1
 def _torchvision_head(model:nn.Module, last:str):
-    "A function from the output of stage `last` to the logits of a torchvision CNN."
+    "A function from the output of stage `last` (as the model produces it) to the logits of a torchvision CNN."
     if last == 'layer4': return lambda f: model.fc(torch.flatten(model.avgpool(f), 1))
     children = [n for n, _ in model.features.named_children()]
     rest = model.features[children.index(last.split('.', 1)[1]) + 1:]
     name = type(model).__name__
     if name == 'DenseNet': tail = lambda f: model.classifier(torch.flatten(F.adaptive_avg_pool2d(F.relu(f), 1), 1))
     elif name == 'ConvNeXt': tail = lambda f: model.classifier(model.avgpool(f))
+    elif name == 'SwinTransformer':
+        tail = lambda f: model.head(model.flatten(model.avgpool(model.permute(model.norm(f)))))
     elif hasattr(model, 'avgpool'): tail = lambda f: model.classifier(torch.flatten(model.avgpool(f), 1))
     else: tail = lambda f: model.classifier(torch.flatten(F.adaptive_avg_pool2d(f, 1), 1))
     return lambda f: tail(rest(f))
@@ -93,43 +183,134 @@ class ExplicitAttention(nn.Module):
         return m.out_proj((attn @ v).transpose(1, 2).reshape(B, T, E)), None
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #39337b7d
+_LOCKS = weakref.WeakKeyDictionary()       # one lock per structured module, whatever wraps it
+
+def _has_structure(m:nn.Module) -> bool:
+    "Whether `Backbone` can read `m` itself: a timm model (`feature_info`, or ViT `blocks`), a torchvision classifier."
+    if hasattr(m, 'feature_info') or (hasattr(m, 'blocks') and hasattr(m, 'patch_embed')): return True
+    tv = type(m).__module__.startswith('torchvision.')
+    return tv and (type(m).__name__ == 'VisionTransformer' or (hasattr(m, 'layer4') and hasattr(m, 'fc'))
+                   or isinstance(getattr(m, 'features', None), nn.Sequential))
+
+def _structured(outer:nn.Module) -> nn.Module:
+    "`outer` when it has the structure, else its shallowest submodule that has it (else `outer`, for a clear error)."
+    if _has_structure(outer): return outer
+    return next((m for n, m in outer.named_modules() if n and _has_structure(m)), outer)
+
+def _attention_of(block:nn.Module):
+    "A ViT block's attention module: the descendant that has `attn_drop` (where timm's explicit path puts softmax)."
+    return next((m for m in block.modules() if isinstance(getattr(m, 'attn_drop', None), nn.Module)
+                 and hasattr(m, 'fused_attn')), None)
+
 class Backbone:
     """Representation points of a timm or torchvision classifier: CNN `stages` or ViT `blocks` with their attention,
-    and the `head`."""
-    def __init__(self, model:nn.Module):
-        if isinstance(model, Backbone): model = model.model
+    and the `head`; `model` is what methods call (it returns the logits), `net` the module with the structure."""
+    def __init__(self, model:nn.Module, output=None):
+        if isinstance(model, Backbone): model, output = model.model, output or model.output
         if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
-        self.model = model
-        self.is_torchvision = type(model).__module__.startswith('torchvision.')
-        if hasattr(model, 'blocks') and hasattr(model, 'patch_embed'): self._init_timm_vit()
-        elif self.is_torchvision and type(model).__name__ == 'VisionTransformer': self._init_tv_vit()
-        else: self._init_cnn()
+        outer = unwrap(model); self.net, self.output = _structured(outer), output
+        self.lock = _LOCKS.setdefault(self.net, threading.RLock())
+        modes = [(m, m.training) for m in outer.modules()]
+        outer.eval()                          # probe passes in eval mode: no BatchNorm statistics change
+        try:
+            self.model = self.net if self.net is outer and output is None and self._plain(outer) else \
+                Logits(outer, self.net, output)
+            self.is_torchvision = type(self.net).__module__.startswith('torchvision.')
+            self.maps_problem = self.readout_problem = None
+            if hasattr(self.net, 'blocks') and hasattr(self.net, 'patch_embed'): self._init_timm_vit()
+            elif self.is_torchvision and type(self.net).__name__ == 'VisionTransformer': self._init_tv_vit()
+            else: self._init_cnn()
+        finally:
+            for m, mode in modes: m.train(mode)
 
-    def _init_cnn(self):
-        self.kind = 'cnn'
-        self.stage_names = (
-            _timm_stages(self.model) if hasattr(self.model, 'feature_info') else _torchvision_stages(self.model)
-        )
-        mods = dict(self.model.named_modules())
-        self.stages = [mods[n] for n in self.stage_names]
-        self.point_names = [post_activation_point(self.model, n) for n in self.stage_names]
-        if hasattr(self.model, 'forward_head'):
-            self.head = self.model.forward_head
-        else: self.head = _torchvision_head(self.model, self.stage_names[-1])
+    @property
+    def name(self) -> str: return type(self.net).__name__
 
-    def _init_timm_vit(self):
-        m = self.model; self.kind = 'vit'
-        self.blocks = list(m.blocks); self.stage_names = [f'blocks.{i}' for i in range(len(self.blocks))]
-        self.grid, self.num_prefix_tokens = tuple(m.patch_embed.grid_size), m.num_prefix_tokens
-        self.head = lambda t: m.forward_head(m.norm(t))
+    def _probe(self) -> torch.Tensor:
+        "One zero image of the size the model takes (`_dummy`)."
+        return _dummy(self.net)
 
-    def _init_tv_vit(self):
-        m = self.model; self.kind = 'vit'
-        self.blocks = list(m.encoder.layers)
-        self.stage_names = [f'encoder.layers.{n}' for n, _ in m.encoder.layers.named_children()]
-        self.grid, self.num_prefix_tokens = (m.image_size // m.patch_size,)*2, 1
-        self.head = lambda t: m.heads(m.encoder.ln(t)[:, 0])
+    def _plain(self, outer) -> bool:
+        "Whether `outer` returns a logits tensor `[B, K]` (one forward pass of a zero image)."
+        try:
+            with torch.no_grad(): out = outer(self._probe())
+        except Exception: return True              # the methods' own forward passes will say what is wrong
+        return torch.is_tensor(out) and out.ndim == 2
 
+    def _replaced_head(self, last:nn.Module):
+        "A head through `model`'s own forward: `last`'s output replaced by the given one (for wrapped models)."
+        def head(f):
+            with replace_output(last, lambda o: f): return self.model(self._probe())
+        return head
+
+# %% ../../nbs/00_foundations/06_backbone.ipynb #bb02
+@torch.no_grad()
+def _init_cnn(self:Backbone):
+    net = self.net; self.kind = 'cnn'
+    timm_like = hasattr(net, 'feature_info')
+    known = timm_like or (self.is_torchvision and _has_structure(net))
+    self.stage_names = (_timm_stages(net) if timm_like else _torchvision_stages(net) if known
+                        else _generic_stages(net, self.model))
+    mods = dict(net.named_modules()); self.stages = [mods[n] for n in self.stage_names]
+    chs = [f['num_chs'] for f in net.feature_info] if timm_like else [None]
+    chs = (chs + [chs[-1]]*len(self.stage_names))[:len(self.stage_names)]
+    fresh = [n for n in self.stage_names if not is_channels_last(mods[n])]
+    raw = _capture(self.model, fresh, self._probe())          # as produced: before any mark
+    for n, c in zip(self.stage_names, chs):
+        if n in raw and _nhwc(raw[n], c): mark_channels_last(mods[n])
+    self.channels_last = [is_channels_last(m) for m in self.stages]
+    bad = [(n, tuple(o.shape)) for n, o in raw.items() if o.ndim != 4]
+    if bad:
+        self.maps_problem = (f"{self.name}'s stages output token sequences ({bad[0][0]}: {bad[0][1]}), not feature "
+                             "maps [B, C, h, w], and it has no flat ViT blocks with attention")
+    self.point_names = [post_activation_point(net, n) for n in self.stage_names]
+    if self.model is not net or not known:                          # any head, through the model's own forward
+        self.head = self._replaced_head(self.stages[-1]); return    # (hooks see and give [B,C,h,w] already)
+    raw_head = net.forward_head if hasattr(net, 'forward_head') else _torchvision_head(net, self.stage_names[-1])
+    if self.channels_last[-1]: self.head = lambda f: raw_head(f.permute(0, 2, 3, 1))
+    else: self.head = raw_head
+
+def _init_timm_vit(self:Backbone):
+    m = self.net; self.kind = 'vit'
+    self.blocks = list(m.blocks); self.stage_names = [f'blocks.{i}' for i in range(len(self.blocks))]
+    self.grid, self.num_prefix_tokens = tuple(m.patch_embed.grid_size), int(getattr(m, 'num_prefix_tokens', 1))
+    self.attn_modules = [_attention_of(b) for b in self.blocks]
+    self.pool = getattr(m, 'global_pool', 'token') or ''
+    self.dist = isinstance(getattr(m, 'head_dist', None), nn.Module)
+    self.head = (lambda t: m.forward_head(m.norm(t))) if self.model is m else self._replaced_head(self.blocks[-1])
+    self._check_readout()
+
+def _init_tv_vit(self:Backbone):
+    m = self.net; self.kind = 'vit'
+    self.blocks = list(m.encoder.layers)
+    self.stage_names = [f'encoder.layers.{n}' for n, _ in m.encoder.layers.named_children()]
+    self.grid, self.num_prefix_tokens = (m.image_size // m.patch_size,)*2, 1
+    self.attn_modules, self.pool, self.dist = [b.self_attention for b in self.blocks], 'token', False
+    self.head = (lambda t: m.heads(m.encoder.ln(t)[:, 0])) if self.model is m else self._replaced_head(self.blocks[-1])
+    self._check_readout()
+
+def _check_readout(self:Backbone):
+    "Why the tokens the head reads cannot be written as weights over the tokens (None when they can)."
+    if self.pool == 'token' and self.num_prefix_tokens == 0:
+        self.readout_problem = f"{self.name} pools with 'token' but has no prefix (class) token"
+    elif self.pool not in ('token', 'avg'):
+        self.readout_problem = (f"{self.name} pools its tokens with global_pool={self.pool!r}, not a class token or "
+                                "the average of the patch tokens")
+
+Backbone._init_cnn, Backbone._init_timm_vit, Backbone._init_tv_vit = _init_cnn, _init_timm_vit, _init_tv_vit
+Backbone._check_readout = _check_readout
+
+# %% ../../nbs/00_foundations/06_backbone.ipynb #bb03
+def _methods(cls):
+    "Attach the functions defined in the decorated class body to `cls` (a notebook splits a class over cells)."
+    def deco(body):
+        for k, v in vars(body).items():
+            if not k.startswith('__') or k == '__repr__': setattr(cls, k, v)
+        return cls
+    return deco
+
+@_methods(Backbone)
+class _:
     @property
     def stages_or_blocks(self) -> list: return self.stages if self.kind == 'cnn' else self.blocks
 
@@ -182,26 +363,80 @@ class Backbone:
             raise ValueError(f"{layer!r} is not a stage or module of this model; stages: {self.stage_names}")
         return self.stage(layer)
 
+    @property
+    def about(self) -> str:
+        "What the model offers the methods, in words (for their errors)."
+        if self.kind == 'vit': return f"{self.name}: a ViT (flat tokens through attention blocks), no CNN stages"
+        if self.maps_problem: return self.maps_problem
+        cl = " (channels-last, read as [B, C, h, w])" if any(self.channels_last) else ''
+        return f"{self.name}: feature maps [B, C, h, w] at its stages{cl}, no flat ViT token sequence"
+
+    def require_maps(self, method:str='this method'):
+        "A clear error when `method` needs CNN feature maps `[B,C,h,w]` at the stages and this model has none."
+        if self.kind != 'cnn':
+            raise ValueError(f"{method} needs feature maps [B, C, h, w] of a CNN-style model; {self.name} is a ViT")
+        if self.maps_problem: raise ValueError(f"{method} cannot explain {self.name}: {self.maps_problem}")
+        return self
+
+    def check_layout(self, module:nn.Module, method:str='this method') -> nn.Module:
+        """`module`, when its layout is known: on a model with channels-last stages only the stages (read as
+        `[B,C,h,w]`) are; any other module's output could be read on the wrong axes, so it is refused."""
+        if self.kind == 'cnn' and any(self.channels_last) and not is_channels_last(module):
+            raise ValueError(f"{method}: {self.name} keeps its maps channels-last [B, H, W, C]; read one of its stages "
+                             f"{self.stage_names} (read as [B, C, h, w]), not another module, whose layout is unknown")
+        return module
+
     def targets(self, x:torch.Tensor, target=None) -> torch.Tensor:
         "Class per image `[B]`: the predictions (one pass) for `target=None`, else ints or class names, checked."
-        return model_targets(self.model, x, class_indices(self.model, target))
+        return model_targets(self.model, x, class_indices(self.net, target))
+
+    def grid_for(self, x:torch.Tensor) -> tuple:
+        "A ViT's patch grid for images like `x` (models with `dynamic_img_size` take other sizes than their own)."
+        pe = getattr(self.net, 'patch_embed', None)
+        if getattr(self.net, 'dynamic_img_size', False) or getattr(pe, 'dynamic_img_size', False):
+            return tuple(pe.dynamic_feat_size(tuple(x.shape[-2:])))
+        return tuple(self.grid)
 
     def point_size(self, x:torch.Tensor, layer=-1) -> tuple:
         "Spatial size `(h, w)` of the output of stage `layer` for images like `x` (a ViT: its patch grid)."
-        if self.kind == 'vit': return tuple(self.grid)
+        if self.kind == 'vit': return self.grid_for(x)
         name = self.stage_names[self.index(layer)]
         return tuple(_capture(self.model, [name], x[:1])[name].shape[-2:])
 
     def features(self, x:torch.Tensor, layers=None) -> dict:
-        "`{name: output}` of the stages/blocks at `layers` (default all) for images `x`."
+        "`{name: output}` of the stages/blocks at `layers` (default all) for images `x` (CNN maps as `[B,C,h,w]`)."
         names = self.stage_names if layers is None else [self.stage_names[self.index(l)] for l in layers]
         return _capture(self.model, names, x)
 
-    def to_grid(self, tokens:torch.Tensor) -> torch.Tensor:
-        "Per-token values `[B, T]` (prefix tokens included) as maps on the patch grid `[B, gh, gw]`."
+    def to_grid(self, tokens:torch.Tensor, x:torch.Tensor|None=None) -> torch.Tensor:
+        "Per-token values `[B, T]` (prefix tokens included) as maps on the patch grid `[B, gh, gw]` (of images `x`)."
         if self.kind != 'vit': raise ValueError("to_grid is for ViTs")
-        return tokens[:, self.num_prefix_tokens:].reshape(tokens.shape[0], *self.grid)
+        grid = self.grid if x is None else self.grid_for(x)
+        return tokens[:, self.num_prefix_tokens:].reshape(tokens.shape[0], *grid)
 
+    def readout(self, T:int, device=None) -> torch.Tensor:
+        """Weights `[T]` of the tokens the head reads: the class token (distilled: class and distillation tokens,
+        half each, as timm's distilled head averages its two heads), or the mean of the patch tokens
+        (`global_pool='avg'`). A clear error for other poolings."""
+        if self.kind != 'vit': raise ValueError("readout is for ViTs")
+        if self.readout_problem: raise ValueError(self.readout_problem)
+        p, w = self.num_prefix_tokens, torch.zeros(T, device=device)
+        if self.pool == 'avg': w[p:] = 1/(T - p)
+        elif self.dist: w[:2] = .5
+        else: w[0] = 1.
+        return w
+
+    def __repr__(self):
+        extra = (
+            f"grid={self.grid}, prefix={self.num_prefix_tokens}, pool={self.pool!r}, blocks={len(self.blocks)}"
+            if self.kind == 'vit'
+            else f"stages={self.stage_names}" + (f", channels_last={self.channels_last}"*any(self.channels_last))
+        )
+        return f"Backbone({self.name}, kind={self.kind!r}, {extra})"
+
+# %% ../../nbs/00_foundations/06_backbone.ipynb #bb04
+@_methods(Backbone)
+class _:
     @contextlib.contextmanager
     def explicit_attention(self):
         "Within this context each block's attention probabilities pass through a hook point (`attention_points`)."
@@ -213,11 +448,21 @@ class Backbone:
             finally:
                 for b, a in zip(self.blocks, saved): b.self_attention = a
         else:
-            saved = [b.attn.fused_attn for b in self.blocks]
-            for b in self.blocks: b.attn.fused_attn = False
+            if None in self.attn_modules: raise ValueError(self.attention_problem)
+            saved = [a.fused_attn for a in self.attn_modules]
+            for a in self.attn_modules: a.fused_attn = False
             try: yield self
             finally:
-                for b, f in zip(self.blocks, saved): b.attn.fused_attn = f
+                for a, f in zip(self.attn_modules, saved): a.fused_attn = f
+
+    @property
+    def attention_problem(self) -> str|None:
+        "Why the attention probabilities cannot be read (None when they can)."
+        if self.kind != 'vit': return f"{self.name} is not a ViT"
+        if None in self.attn_modules:
+            return (f"the blocks of {self.name} have no attention module with timm's explicit path "
+                    "(`fused_attn` and an `attn_drop` applied to the probabilities)")
+        return None
 
     @property
     def attention_points(self) -> list:
@@ -228,7 +473,7 @@ class Backbone:
             if not all(isinstance(b.self_attention, ExplicitAttention) for b in self.blocks):
                 raise RuntimeError("use attention_points inside `with backbone.explicit_attention():`")
             return [b.self_attention.probs for b in self.blocks]
-        return [b.attn.attn_drop for b in self.blocks]
+        return [a.attn_drop for a in self.attn_modules]
 
     def attentions(self, x:torch.Tensor) -> list:
         "Attention probabilities of every block for images `x`: a list of `[B, heads, T, T]`."
@@ -240,31 +485,36 @@ class Backbone:
             with hooks(*specs), torch.no_grad(): self.model(x)
         return [out[k] for k in range(len(self.blocks))]
 
-    def __repr__(self):
-        extra = (
-            f"grid={self.grid}, prefix={self.num_prefix_tokens}, blocks={len(self.blocks)}"
-            if self.kind == 'vit'
-            else f"stages={self.stage_names}"
-        )
-        return f"Backbone({type(self.model).__name__}, kind={self.kind!r}, {extra})"
+    @contextlib.contextmanager
+    def in_use(self):
+        """One explanation of this model at a time (the methods' hooks sit on its shared modules; a second thread
+        waits), with autograd on even inside `torch.inference_mode()`."""
+        with self.lock, torch.inference_mode(False): yield self
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #16009f80
-import weakref
 _BACKBONES = weakref.WeakKeyDictionary()
 
-def backbone(model) -> Backbone:
-    "The `Backbone` of `model`, built once per model and cached (an existing `Backbone` is returned as is)."
-    if isinstance(model, Backbone): return model
-    if not isinstance(model, nn.Module):
+def backbone(model, # an nn.Module (compiled, wrapped or not) or a Backbone
+             output=None, # where the logits are in the model's output: a key, an index or a function (else found)
+            ) -> Backbone:
+    """The `Backbone` of `model`, built once per model and cached (an existing `Backbone` is returned as is); with
+    `output`, a new one whose `model` returns the selected logits."""
+    if isinstance(model, Backbone) and output is None: return model
+    if not isinstance(model, (nn.Module, Backbone)):
         raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
-    if model not in _BACKBONES: _BACKBONES[model] = Backbone(model)
-    return _BACKBONES[model]
+    if output is not None: bb = Backbone(model, output)
+    elif model in _BACKBONES: return _BACKBONES[model]
+    else: bb = _BACKBONES[model] = Backbone(model)
+    _BACKBONES.setdefault(bb.model, bb)          # methods given `bb.model` find the same Backbone
+    return bb
 
 def first_norm(block:nn.Module) -> str:
-    "Name of a ViT block's first LayerNorm: timm `norm1`, torchvision `ln_1`."
+    "Name of a ViT block's first norm: timm `norm1`, torchvision `ln_1`, else its first child that is a norm layer."
     for n in ('norm1', 'ln_1'):
         if isinstance(getattr(block, n, None), nn.Module): return n
-    raise ValueError(f"cannot find the first LayerNorm (norm1 / ln_1) of {type(block).__name__}")
+    for n, m in block.named_children():
+        if 'Norm' in type(m).__name__: return n
+    raise ValueError(f"cannot find the first norm layer (norm1 / ln_1) of {type(block).__name__}")
 
 def post_activation_point(model:nn.Module, stage:str) -> str:
     """The representation point of CNN `stage`: the stage's output, unless that is a linear bottleneck (its last

@@ -4,13 +4,13 @@
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #96cc72b5
 from __future__ import annotations
-import contextlib
+import contextlib, weakref
 import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'hooks', 'replace_output', 'replace_input',
-           'capture', 'count_bytes', 'memory_meter', 'grad_from_here']
+__all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'mark_channels_last', 'is_channels_last',
+           'hooks', 'replace_output', 'replace_input', 'capture', 'count_bytes', 'memory_meter', 'grad_from_here']
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #626b9064
 def expand(t:torch.Tensor, n:int) -> torch.Tensor:
@@ -37,14 +37,34 @@ def channel_min(u:torch.Tensor) -> torch.Tensor:
     return u.amin(dim=(2, 3), keepdim=True)
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #f96ab340
+_CHANNELS_LAST = weakref.WeakSet()   # modules whose 4-D output is [B,H,W,C] (marked by `models.backbone.Backbone`)
+
+def mark_channels_last(module:nn.Module) -> nn.Module:
+    "Mark `module` as producing channels-last maps `[B,H,W,C]`: forward hooks on it then see `[B,C,H,W]`."
+    _CHANNELS_LAST.add(module); return module
+
+def is_channels_last(module:nn.Module) -> bool:
+    "Whether `module` is marked channels-last (`mark_channels_last`)."
+    return module in _CHANNELS_LAST
+
+def _channels_first(fn):
+    "Forward hook `fn` fed a channels-last output as `[B,C,H,W]`; a tensor it returns is put back as `[B,H,W,C]`."
+    def hook(m, args, o):
+        if not (torch.is_tensor(o) and o.ndim == 4): return fn(m, args, o)
+        r = fn(m, args, o.permute(0, 3, 1, 2))
+        return r.permute(0, 2, 3, 1).contiguous() if torch.is_tensor(r) else r
+    return hook
+
 @contextlib.contextmanager
 def hooks(*specs):
     """While open, each `(module, fn)` is a forward hook `fn(module, args, output)`, and each `(module, fn, 'pre')` a
-    forward pre-hook `fn(module, args)`; all are removed on exit, also when the forward fails."""
+    forward pre-hook `fn(module, args)`; all are removed on exit, also when the forward fails. A forward hook on a
+    module marked channels-last sees (and returns) its output as `[B,C,H,W]`, the layout every method reads."""
     handles = []
     try:
         for module, fn, *pre in specs:
-            handles.append(module.register_forward_pre_hook(fn) if pre == ['pre'] else module.register_forward_hook(fn))
+            if pre == ['pre']: handles.append(module.register_forward_pre_hook(fn))
+            else: handles.append(module.register_forward_hook(_channels_first(fn) if module in _CHANNELS_LAST else fn))
         yield handles
     finally:
         for h in handles: h.remove()

@@ -252,13 +252,15 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
     dev = _device_for(rank, device)
     model = load_model(exp.model).to(dev).eval()
     ds = build_dataset(exp, model)
+    started = environment(dev, exp.seed)          # the code as it was when the run began, not when it ended
     df = evaluate(model, ds, exp.methods, exp.metrics, target=exp.target, batch_size=batch_size,
                   indices=range(k, len(ds), K), cache_dir=cache_dir, method_options=exp.options,
                   progress=progress and rank == 0)
     df['image'] = [ds.indices[i] for i in df['image']]
     df = _tidy(df, exp)
     if paths is not None:
-        env = dict(environment(dev, exp.seed), shard=[k, K], experiment=asdict(exp),
+        env = dict(started, finished=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), shard=[k, K],
+                   experiment=asdict(exp),
                    sample=dict(seed=exp.sample_seed, pool=len(ds.dataset), indices=list(ds.indices)),
                    **weights_provenance(exp.model, model))
         _write_results(df, env, paths)

@@ -6,6 +6,15 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = []
 
+# %% ../nbs/99_api.ipynb #962c249e
+import os, signal, sys
+
+def _interrupted(signum, frame):
+    "SIGINT in the two commands: one line, status 130."
+    print(f"{os.path.basename(sys.argv[0])}: interrupted", file=sys.stderr); raise SystemExit(130)
+
+if os.path.basename(sys.argv[0]) in ('iia-explain', 'iia-experiment'): signal.signal(signal.SIGINT, _interrupted)
+
 # %% ../nbs/99_api.ipynb #b9cb61ea
 from .core import normalize, seed_everything, default_device
 from .data.images import sample_images, load_image, transform_for

@@ -16,7 +16,7 @@ from .stats import bca, holm, n_for_power
 from .runner import Experiment, summary, paper_table, result_paths
 
 # %% auto #0
-__all__ = ['GRIDS_OF', 'INVALID', 'load_shards', 'wide', 'sample_accuracy', 'paired_diff', 'validity', 'floor_ceiling',
+__all__ = ['GRIDS_OF', 'INVALID', 'CONTEXT', 'load_shards', 'wide', 'sample_accuracy', 'paired_diff', 'validity', 'floor_ceiling',
            'marked_table', 'compare_methods']
 
 # %% ../../nbs/50_experiments/70_validity.ipynb #31047607
@@ -100,6 +100,7 @@ def floor_ceiling(df:pd.DataFrame, grids:dict|None=None) -> pd.DataFrame:
 
 # %% ../../nbs/50_experiments/70_validity.ipynb #881fff5d
 INVALID = '†'
+CONTEXT = ('above',)   # the share of pixels above the threshold: it explains PA and mIoU, it does not rank methods
 
 def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|None=None, digits:int=1,
                  ci:bool=True) -> pd.DataFrame:
@@ -109,13 +110,15 @@ def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|No
     s = summary(df[df.method.isin(methods)])
     metrics = [m for m in dict.fromkeys(s.metric) if m in HIGHER] if metrics is None else list(metrics)
     bad = [] if valid is None else [m for m in metrics if not bool(valid.get(m, True))]
-    ranked = s[~(s.metric.isin(bad) | s.method.isin(list(ANCHORS)))]
+    unranked = bad + [m for m in metrics if m in CONTEXT]               # context columns are shown, never ranked
+    ranked = s[~(s.metric.isin(unranked) | s.method.isin(list(ANCHORS)))]
     tab = paper_table(ranked, HIGHER, methods=[m for m in methods if m not in ANCHORS],
-                      metrics=[m for m in metrics if m not in bad], digits=digits, ci=ci)
+                      metrics=[m for m in metrics if m not in unranked], digits=digits, ci=ci)
     anchors = [m for m in methods if m in ANCHORS]
     plain = paper_table(s, HIGHER, methods=methods, metrics=metrics, digits=digits, ci=ci)
     plain = plain.map(lambda c: c.replace('**', '').replace('<u>', '').replace('</u>', ''))
     plain.loc[tab.index, tab.columns] = tab
+    plain = plain.rename(index={f"{m} {'↑' if HIGHER[m] else '↓'}": f'{m} (context)' for m in CONTEXT})
     for m in bad:
         row = f"{m} {'↑' if HIGHER[m] else '↓'}"
         plain.loc[row] = [f'{INVALID} {c}' for c in plain.loc[row]]
@@ -126,14 +129,16 @@ def marked_table(df:pd.DataFrame, methods=None, metrics=None, valid:pd.Series|No
 def compare_methods(df:pd.DataFrame, pairs, # [(a, b), ...]: a against b
                     metrics=None, valid:pd.Series|None=None, n_boot:int=2000, alpha:float=0.05) -> pd.DataFrame:
     """One row per pair × metric: the paired `effect` (> 0: `a` better), BCa `low`/`high`, `p`, `p_holm` (Holm over
-    the rows of this call: one family), `n`, `n80`, whether the metric is `valid`, and a `verdict`: 'a better',
-    'b better', 'not apart' (with the images 80% power would need), or 'invalid metric' (kept out of any verdict)."""
+    the rows of this call: one family), `n`, `n80`, whether the metric is `valid`, and a `verdict`: 'a better' or
+    'b better' (the interval excludes zero and the Holm-adjusted p is below `alpha`), 'not apart' (with the images
+    80% power would need), or 'invalid metric' (kept out of any verdict)."""
     metrics = _metrics(df) if metrics is None else list(metrics)
     rows = [dict(a=a, b=b, metric=m, **paired_diff(df, a, b, m, n_boot, alpha)) for a, b in pairs for m in metrics]
     out = pd.DataFrame(rows)
     out['valid'] = [True if valid is None else bool(valid.get(m, True)) for m in out.metric]
     out['p_holm'] = holm(out.p.where(out.valid))
-    apart = lambda r: ('a better' if r.low > 0 else 'b better' if r.high < 0 else
+    sig = lambda r: np.isnan(r.p_holm) or r.p_holm < alpha          # PA/mIoU: their interval alone decides
+    apart = lambda r: ('a better' if r.low > 0 and sig(r) else 'b better' if r.high < 0 and sig(r) else
                        f'not apart (n80 = {r.n80:.0f})' if np.isfinite(r.n80) else 'not apart')
     out['verdict'] = [apart(r) if r.valid else 'invalid metric' for r in out.itertuples()]
     return out[['a', 'b', 'metric', 'effect', 'low', 'high', 'p', 'p_holm', 'n', 'n80', 'valid', 'verdict']]

@@ -156,7 +156,7 @@ def auc_limits(fractions=FRACTIONS) -> tuple:
     return 100*0.5*(f[1] - f[0]), 100*(f[-1] - f[0])
 
 def curve_aucs(model, x, maps, target=None, # as `perturbation_curves`
-               grids:dict|None=None, # {suffix: fractions, or {'pos': ..., 'neg': ...}}: AUCs named pos/neg/ins/del+suffix
+               grids:dict|None=None, # {suffix: fractions, or {'pos': f, 'neg': f}}: AUCs pos/neg/ins/del + suffix
                value=0., # removal value in normalised space: a float or images [B,3,H,W]
                clean_logits:torch.Tensor|None=None, # the model's logits on `x` [B,K], if already known
                batch_size:int=64) -> dict:

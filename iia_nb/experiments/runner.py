@@ -75,7 +75,7 @@ def file_digest(path) -> str:
     return h.hexdigest()
 
 def weights_provenance(name:str, model:nn.Module) -> dict:
-    "What a run's numbers rest on: the checkpoint file it loaded (path and SHA-256), if any, and a digest of the weights."
+    "What a run's numbers rest on: the checkpoint file it loaded (name and SHA-256), if any, and a weights digest."
     ck = CHECKPOINTS/f'{name}.pt'
     files = {str(ck.name): file_digest(ck)} if ck.exists() else {}
     return dict(checkpoints=files, weights_digest=weights_digest(model))

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import numpy as np, pandas as pd
-from scipy import stats as sps
 from ..metrics.perturbation import FRACTIONS, FINE_FRACTIONS, NEG_FINE_FRACTIONS, auc_limits
 from ..metrics.registry import HIGHER, SEG_COUNTS
 from ..metrics.segmentation import pixel_scores
 from .evaluate import ANCHORS
-from .stats import bca, holm, n_for_power
+from .stats import bca, holm, paired
 from .runner import Experiment, summary, paper_table, result_paths
 
 # %% auto #0
@@ -55,14 +54,9 @@ def paired_diff(df:pd.DataFrame, a:str, b:str, metric:str, n_boot:int=2000, alph
                             - pixel_scores({k: v[idx] for k, v in cb.items()})[metric])
         eff = float(stat(np.arange(len(common))[None])[0]); lo, hi = bca(stat, len(common), n_boot, alpha, seed)
         return dict(effect=eff, low=lo, high=hi, p=np.nan, n=len(common), sd=np.nan, n80=np.nan)
-    w = wide(df, metric)[[a, b]].dropna()
-    d = _oriented(metric)*(w[a] - w[b]).to_numpy(float)
-    n = len(d); eff = float(d.mean()) if n else np.nan; sd = float(d.std(ddof=1)) if n > 1 else np.nan
-    lo, hi = bca(lambda idx: d[idx].mean(1), n, n_boot, alpha, seed)
-    if n < 2: p = np.nan
-    elif sd == 0: p = 1. if eff == 0 else 0.
-    else: p = float(sps.ttest_1samp(d, 0.).pvalue)
-    return dict(effect=eff, low=lo, high=hi, p=p, n=n, sd=sd, n80=n_for_power(eff, sd))
+    w = _oriented(metric)*wide(df, metric)[[a, b]].dropna()
+    r = paired(w[a].to_numpy(float), w[b].to_numpy(float), n_boot, alpha, seed)
+    return {k: r[k] for k in ('effect', 'low', 'high', 'p', 'n', 'sd', 'n80')}
 
 # %% ../../nbs/50_experiments/70_validity.ipynb #34d07fec
 def validity(df:pd.DataFrame, metrics=None, n_boot:int=2000, alpha:float=0.05) -> pd.DataFrame:

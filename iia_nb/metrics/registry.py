@@ -17,8 +17,8 @@ __all__ = ['METRICS', 'HIGHER', 'SEG_COUNTS', 'CURVES', 'FINE', 'Metric', 'regis
 # %% ../../nbs/30_metrics/35_registry.ipynb #ea744f92
 @dataclass
 class Metric:
-    """A registered metric group: `fn(model, x, maps, target, ctx, **options) -> {column: [B]}`; `ctx` holds `batch_size`,
-    `mean`, `std`, `masks`, `explain_fn` and, when the caller has them, the clean `logits`."""
+    """A registered metric group: `fn(model, x, maps, target, ctx, **options) -> {column: [B]}`; `ctx` holds
+    `batch_size`, `mean`, `std`, `masks`, `explain_fn` and, when the caller has them, the clean `logits`."""
     name:str; fn:callable; columns:tuple; needs:tuple = ()
 
 METRICS:dict = {}

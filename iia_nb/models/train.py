@@ -15,10 +15,10 @@ from .zoo import load_model, save_checkpoint, load_checkpoint
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'LENET_RECIPE',
-           'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy',
-           'accuracy_and_confidence', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem',
-           'train_bench2', 'permuted_labels', 'train_lenet']
+__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'BENCH2_VIT_PLAIN_RECIPE',
+           'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy',
+           'accuracy_and_confidence', 'one_cycle', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit',
+           'init_hybrid_stem', 'train_bench2', 'vit_tokens', 'copy_top', 'fit_tokens', 'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -54,6 +54,14 @@ def accuracy_and_confidence(model:nn.Module, x:torch.Tensor, y:torch.Tensor, bat
     return (p.argmax(-1) == y).float().mean().item(), p.amax(-1).mean().item()
 
 # %% ../../nbs/00_foundations/07_train.ipynb #84990c14
+def one_cycle(named_params, lr:float, wd:float, steps:int) -> tuple:
+    "AdamW (weight decay on matrices only, not on positions or tokens) and its one-cycle schedule over `steps`."
+    named = list(named_params)
+    decays = lambda n, p: p.ndim > 1 and 'pos_embed' not in n and 'token' not in n
+    opt = torch.optim.AdamW([dict(params=[p for n, p in named if decays(n, p)], weight_decay=wd),
+                             dict(params=[p for n, p in named if not decays(n, p)], weight_decay=0.)], lr=lr)
+    return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
+
 def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training images in [0,1] and labels
         epochs:int=10, lr:float=2e-3, batch_size:int=128, wd:float=0.05,
         augment=None, # callable applied to each batch of images (e.g. `dihedral`)
@@ -65,11 +73,8 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
     seed_everything(seed)
     tf, dev = transform_for(model), next(model.parameters()).device
     mean, std = tf.mean.to(dev), tf.std.to(dev)
-    decay = [p for n, p in model.named_parameters() if p.ndim > 1 and 'pos_embed' not in n and 'token' not in n]
-    rest = [p for n, p in model.named_parameters() if not (p.ndim > 1 and 'pos_embed' not in n and 'token' not in n)]
-    opt = torch.optim.AdamW([dict(params=decay, weight_decay=wd), dict(params=rest, weight_decay=0.)], lr=lr)
     steps = epochs * math.ceil(len(x)/batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
+    opt, sched = one_cycle(model.named_parameters(), lr, wd, steps)
     losses, bar = [], tqdm(total=steps, disable=not progress, desc=type(model).__name__)
     model.train()
     for ep in range(epochs):
@@ -168,7 +173,7 @@ def _stage_data(stage:dict, progress:bool):
     x, y = bench_data('train', stage['n_train'], seed=stage.get('data_seed', 0), progress=progress, version=2)
     return x, y, predict(load_model(stage['teacher']), x) if 'teacher' in stage else None
 
-def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
+def train_bench2(name:str, # 'bench2_cnn', 'bench2_vit' or 'bench2_vit_plain'
                  recipe:dict, # the first stage's settings, shared settings, and further stages in `then`
                  resume:int=0, # start from the shipped checkpoint and run only the stages after the first `resume`
                  progress:bool=True) -> dict:
@@ -185,6 +190,11 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
             acc, conf = accuracy_and_confidence(m, xv, yv)
             history.append(dict(stage=number, epoch=epoch, val_accuracy=round(acc, 4), val_confidence=round(conf, 4),
                                 seconds=round(time.time() - t0)))
+        if number == 1 and 'tokens_from' in recipe:       # the first stage learns another ViT's tokens
+            teacher = load_model(recipe['tokens_from']); copy_top(model, teacher, recipe['depth'])
+            fit_tokens(model, teacher, x, recipe['depth'], stage['epochs'], stage['lr'], recipe['batch_size'],
+                       recipe['wd'], on_epoch=validate, seed=stage['seed'], progress=progress)
+            continue
         fit(model, x, y, stage['epochs'], stage['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
             smoothing=recipe['smoothing'], teacher_logits=teacher_logits, alpha=stage.get('alpha', 0.5),
             T=stage.get('T', 2.), on_epoch=validate, seed=stage['seed'], progress=progress)
@@ -192,6 +202,49 @@ def train_bench2(name:str, # 'bench2_cnn' or 'bench2_vit'
     extra = dict(test_confidence=round(confidence(model, xt), 4), train_seconds=round(time.time() - t0),
                  history=history)
     return _record(model, name, recipe, xt, yt, extra)
+
+# %% ../../nbs/00_foundations/07_train.ipynb #dc4b6810
+def vit_tokens(vit:nn.Module, x:torch.Tensor, depth:int) -> torch.Tensor:
+    "A timm ViT's tokens `[B,1+N,D]` (class token first) after its first `depth` blocks, for normalised images `x`."
+    return vit.blocks[:depth](vit.norm_pre(vit.patch_drop(vit._pos_embed(vit.patch_embed(x)))))
+
+def copy_top(student:nn.Module, teacher:nn.Module, depth:int):
+    "Copy `teacher`'s blocks after the first `depth`, its final norm and head into `student` (same widths)."
+    for k in range(depth, len(teacher.blocks)): student.blocks[k].load_state_dict(teacher.blocks[k].state_dict())
+    student.norm.load_state_dict(teacher.norm.state_dict()); student.head.load_state_dict(teacher.head.state_dict())
+
+def fit_tokens(student:nn.Module, teacher:nn.Module, x:torch.Tensor, # two timm ViTs of one width; images in [0,1]
+               depth:int=4, # the tokens after this many blocks are matched; only the layers below them are trained
+               epochs:int=2, lr:float=1e-3, batch_size:int=128, wd:float=0.05, augment=dihedral,
+               on_epoch=None, # called as `on_epoch(epoch, student)` after each epoch
+               seed:int=0, progress:bool=True) -> list:
+    "Train `student`'s embedding and first `depth` blocks to give `teacher`'s tokens there; the mean loss per epoch."
+    seed_everything(seed)
+    tf = transform_for(teacher)
+    below = [(n, p) for n, p in student.named_parameters() if not n.startswith(('blocks.', 'norm.', 'head', 'fc_norm'))
+             or (n.startswith('blocks.') and int(n.split('.')[1]) < depth)]
+    opt, sched = one_cycle(below, lr, wd, epochs * math.ceil(len(x)/batch_size))
+    losses, bar = [], tqdm(total=epochs * math.ceil(len(x)/batch_size), disable=not progress, desc='tokens')
+    teacher.eval()
+    for ep in range(epochs):
+        student.train(); tot = 0.
+        for idx in torch.randperm(len(x)).split(batch_size):
+            xb = (augment(as_unit(x[idx])) - tf.mean)/tf.std
+            with torch.no_grad(): target = vit_tokens(teacher, xb, depth)
+            loss = F.mse_loss(vit_tokens(student, xb, depth), target) / target.var()
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+            tot += loss.item()*len(idx); bar.update()
+        losses.append(tot/len(x)); bar.set_postfix(epoch=ep, loss=f'{losses[-1]:.3f}'); student.eval()
+        if on_epoch is not None: on_epoch(ep, student)
+    bar.close()
+    return losses
+
+# %% ../../nbs/00_foundations/07_train.ipynb #1b74261f
+BENCH2_VIT_PLAIN_RECIPE = dict(
+    n_train=30_000, epochs=2, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
+    tokens_from='bench2_vit', depth=4,                                        # blocks 1-4 learn the hybrid's tokens
+    then=[dict(n_train=30_000, data_seed=1, epochs=2, lr=5e-4, seed=1, teacher='bench2_cnn', alpha=0.5, T=2.),
+          dict(n_train=30_000, data_seed=2, epochs=2, lr=3e-4, seed=2, teacher='bench2_cnn', alpha=0.5, T=2.)])
 
 # %% ../../nbs/00_foundations/07_train.ipynb #15bc3648
 LENET_RECIPE = dict(epochs=60, lr=3e-3, batch_size=64, wd=1e-4, seed=0)

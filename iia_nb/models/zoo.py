@@ -21,8 +21,9 @@ import huggingface_hub.constants as hf_constants
 
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'hybrid_stem',
-           'bench_vit', 'bench2_cnn', 'bench2_vit', 'lenet_digits', 'save_checkpoint', 'read_weights',
-           'load_checkpoint', 'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names', 'class_indices']
+           'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'lenet_digits', 'save_checkpoint',
+           'read_weights', 'load_checkpoint', 'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names',
+           'class_indices']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -121,20 +122,27 @@ def bench2_cnn(num_classes:int=16):
     return _with_cfg(BenchCNN(num_classes, (48, 96, 128, 256), (1, 2, 1, 2), stem=32, pool=True), 112,
                      BENCH2_CLASSES[:num_classes])
 
-def bench2_vit(num_classes:int=16):
-    """The version-2 benchmark ViT (random weights): 112 px, **14x14 patch grid**, depth 8, width 96, 3 heads; its
-    patch embedding is `hybrid_stem`, so a constant image gives 196 equal tokens (as a linear patch embedding does)."""
+def bench2_vit_plain(num_classes:int=16):
+    """The version-2 plain ViT (random weights): 112 px, **14x14 grid** of 8x8 patches, each embedded by one linear
+    map (timm's), depth 8, width 96, 3 heads: no convolution but the patch embedding."""
     m = VisionTransformer(
         img_size=112, patch_size=8, num_classes=num_classes, embed_dim=96, depth=8, num_heads=3, mlp_ratio=2.0
     )
-    m.patch_embed.proj = hybrid_stem()
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
+
+def bench2_vit(num_classes:int=16):
+    """The version-2 benchmark ViT-hybrid (random weights): `bench2_vit_plain` with `hybrid_stem` as its patch
+    embedding, so a constant image still gives 196 equal tokens (as a linear patch embedding does)."""
+    m = bench2_vit_plain(num_classes)
+    m.patch_embed.proj = hybrid_stem()
+    return m
 
 def lenet_digits(num_classes:int=10):
     "LeNet-5 for digits (random weights); inputs in [0,1] normalised with mean = std = 0.5."
     return _with_cfg(LeNet(num_classes), 32, [str(i) for i in range(num_classes)], mean=(.5,)*3, std=(.5,)*3)
 
 IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, bench2_cnn=bench2_cnn, bench2_vit=bench2_vit,
+                bench2_vit_plain=bench2_vit_plain,
                 lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f

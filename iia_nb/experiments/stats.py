@@ -8,7 +8,7 @@ import numpy as np
 from scipy import stats as sps
 
 # %% auto #0
-__all__ = ['bca', 'bca_interval', 'holm', 'n_for_power', 'paired']
+__all__ = ['bca', 'bca_interval', 'holm', 'paired_power', 'n_for_power', 'paired']
 
 # %% ../../nbs/50_experiments/49_stats.ipynb #e75e7c61
 def _jackknife_rows(n:int) -> np.ndarray:
@@ -49,6 +49,13 @@ def holm(pvalues) -> np.ndarray:
     out[order] = adj
     return out
 
+def paired_power(effect:float, sd:float, n:int, alpha:float=0.05) -> float:
+    "Power of a two-sided paired t-test at level `alpha` on `n` images when the true mean difference is `effect`."
+    if not (np.isfinite(effect) and np.isfinite(sd)) or n < 2: return np.nan
+    if sd == 0: return float(effect != 0)
+    t = sps.t.ppf(1 - alpha/2, n - 1); nc = np.sqrt(n)*abs(effect)/sd
+    return float(sps.nct.sf(t, n - 1, nc) + sps.nct.cdf(-t, n - 1, nc))
+
 def n_for_power(effect:float, sd:float, power:float=0.8, alpha:float=0.05) -> float:
     "Images a two-sided paired t-test needs to detect `effect` with `power` at level `alpha` (inf if effect is 0)."
     if not np.isfinite(effect) or not np.isfinite(sd): return np.nan
@@ -56,10 +63,8 @@ def n_for_power(effect:float, sd:float, power:float=0.8, alpha:float=0.05) -> fl
     if sd == 0: return 2.
     n0 = ((sps.norm.ppf(1 - alpha/2) + sps.norm.ppf(power))*sd/abs(effect))**2
     n = max(2, int(np.floor(n0)))
-    while True:
-        t = sps.t.ppf(1 - alpha/2, n - 1); nc = np.sqrt(n)*abs(effect)/sd
-        if sps.nct.sf(t, n - 1, nc) + sps.nct.cdf(-t, n - 1, nc) >= power: return float(n)
-        n += 1
+    while paired_power(effect, sd, n, alpha) < power: n += 1
+    return float(n)
 
 def paired(a, b, # per-image scores of two methods on the same images (NaN pairs dropped)
            n_boot:int=2000, alpha:float=0.05, seed:int=0, paper_effect:float|None=None) -> dict:

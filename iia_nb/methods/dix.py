@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 import torch
 import torch.nn as nn
-from ..core import check_images
+from ..core import check_images, check_targets
 from .registry import register
 from .iia import iia
 from ..models.backbone import backbone
@@ -16,18 +16,18 @@ from ..models.backbone import backbone
 __all__ = ['DIX_PRESETS', 'dix_layer_maps', 'dix']
 
 # %% ../../nbs/10_methods/12_dix.ipynb #a27814b9
-def dix_layer_maps(model:nn.Module, x:torch.Tensor, target=None, layers=(-1,), n:int=10, phi:str|None=None,
+def dix_layer_maps(model:nn.Module, x:torch.Tensor, target:torch.Tensor, layers=(-1,), n:int=10, phi:str|None=None,
                    batch_size:int|None=None) -> list:
     "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L; one layer may be given alone)."
     if isinstance(layers, (int, str, nn.Module)): layers = (layers,)
     if not isinstance(layers, (list, tuple)) or not layers:
         raise ValueError(f"layers must name at least one layer (an index, -1 = L, or a stage name), got {layers!r}")
     bb = backbone(model); x = check_images(x)
-    t = bb.targets(x, target)                            # once: each layer's `iia` then only checks it
+    t = check_targets(target, x)                         # each layer's `iia` checks them again
     return [iia(bb, x, t, points=(l,), n=n, integrand=phi, batch_size=batch_size) for l in layers]
 
 def dix(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-        target=None, # None (predicted class), an int, or B ints
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
         layers=(-2, -1), # the set S of layers (-1 = L)
         n:int=10, # path points per layer
         phi:str|None=None, # integrand: 'act_grad' (r∘g, CNN default), 'grad' (g), or 'gr' (ViT)

@@ -98,14 +98,15 @@ def method_info(name:str) -> Method:
 def method_options(method, # a registered method's name, a `Method`, or a callable (a function or a `functools.partial`)
                    options:dict, # options offered to one or several methods
                   ) -> dict:
-    """The entries of `options` that `method` takes: its named parameters and the old names of renamed ones
-    (`core.renamed`); all of them when it takes `**kwargs` or its signature cannot be read."""
+    """The entries of `options` that `method` takes under their current names (an old name of a renamed option is
+    ambiguous across methods: RISE's old `n` is IG's `n`); all of them when it takes `**kwargs` or its signature
+    cannot be read."""
     fn = method_info(method).fn if isinstance(method, str) else getattr(method, 'fn', method)   # a name, a `Method`
     try: params = inspect.signature(fn).parameters
     except (TypeError, ValueError): return dict(options)
     if any(p.kind == p.VAR_KEYWORD for p in params.values()): return dict(options)
     named = {k for k, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-    return {k: v for k, v in options.items() if k in named | set(getattr(fn, 'renamed', {}))}
+    return {k: v for k, v in options.items() if k in named}
 
 # %% ../../nbs/10_methods/00_registry.ipynb #246e8f33
 class _evaluating:

@@ -187,7 +187,8 @@ def explain_image(image:str|None=None, # a bundled photo's name (None: 'chelsea'
     say(f"{model} on {dev}; image {label} ({img.shape[1]}x{img.shape[0]})")
     say("top-5:")
     for i, (c, j, p) in enumerate(top5): say(f"  {i + 1}. {c:<24} {p:6.3f}  (class {j})")
-    steps = {k: (n or _IG_STEPS.get(k, METHODS[k].defaults['n'])) if 'n' in METHODS[k].defaults else None for k in names}
+    steps = {k: (n or _IG_STEPS.get(k, METHODS[k].defaults['n'])) if 'n' in METHODS[k].defaults else None
+             for k in names}
     say(f"explaining class {t} ({cls}) with " + ', '.join(f"{k} (n={steps[k]})" if steps[k] else k for k in names))
     maps, timings = {}, {}
     for k in names:

@@ -12,8 +12,8 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'check_int',
-           'renamed', 'new_names', 'env_positive', 'resolve_targets', 'class_count', 'model_targets', 'check_targets',
-           'to_2d', 'resize_to', 'normalize', 'postprocess']
+           'renamed', 'renamed_options', 'new_names', 'env_positive', 'resolve_targets', 'class_count', 'model_targets',
+           'check_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
 
 # %% ../nbs/00_foundations/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -55,7 +55,7 @@ def check_int(name:str, value, lo:int=1) -> int:
 
 # %% ../nbs/00_foundations/00_core.ipynb #979dce3a
 def renamed(**aliases):
-    "Decorator: keyword options renamed as `old='new'`; an old name still works, with a `FutureWarning`, for one release."
+    "Decorator: options renamed as `old='new'`; an old name still works for one release, with a `FutureWarning`."
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs): return fn(*args, **new_names(wrapper, kwargs))
@@ -63,12 +63,17 @@ def renamed(**aliases):
         return wrapper
     return deco
 
+def renamed_options(fn) -> dict:
+    "`{old: new}` names of `fn`'s renamed options (see `renamed`), also through `functools.partial`s of it."
+    while isinstance(fn, functools.partial): fn = fn.func
+    return dict(getattr(fn, 'renamed', {}))
+
 def new_names(fn, # a function, possibly decorated with `renamed`
               options:dict, # keyword options, under old or new names
               stacklevel:int=3, # where the warning points (3: the caller of `fn`)
              ) -> dict:
     "`options` with the old names of `fn`'s renamed options replaced by the new ones, warning once per old name."
-    aliases, out = getattr(fn, 'renamed', {}), dict(options)
+    aliases, out = renamed_options(fn), dict(options)
     name = getattr(fn, '__name__', 'the method')
     for old, new in aliases.items():
         if old not in out: continue

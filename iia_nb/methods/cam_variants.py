@@ -156,7 +156,7 @@ _SCORECAM = 'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Conv
 
 @register('scorecam', label='Score-CAM', family='cam', kinds=('cnn',), passes='1 + C forward passes', needs_grad=False,
           reference=_SCORECAM)
-def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B], as `explain` resolves them
              layer=-1, # the stage: an index (-1 = L) or a stage name
              batch_size:int|None=None, # masked images per forward pass
              score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)

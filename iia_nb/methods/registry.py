@@ -8,7 +8,7 @@ import difflib, inspect, sys, warnings
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
-from ..core import check_images, check_int, class_count, new_names
+from ..core import check_images, check_int, class_count, new_names, renamed_options
 from ..models.backbone import backbone
 from ..models.hooks import hooks
 
@@ -38,7 +38,7 @@ class Method:
     @property
     def aliases(self) -> dict:
         "Old names of renamed options, `{old: new}` (see `core.renamed`), accepted with a `FutureWarning`."
-        return dict(getattr(self.fn, 'renamed', {}))
+        return renamed_options(self.fn)
 
 METHODS:dict = {}
 

@@ -4,14 +4,14 @@
 
 # %% ../nbs/50_experiments/60_cli.ipynb #96bfe07f
 from __future__ import annotations
-import argparse, inspect, os, sys, tempfile, time
+import argparse, inspect, os, sys, tempfile, time, warnings
 from pathlib import Path
 from .methods.registry import methods
 import torch
 from .core import class_count, default_device
 from .data.images import SAMPLE_IMAGES, sample_images, load_image
 from matplotlib.backend_bases import FigureCanvasBase
-from .methods.registry import explain, METHODS
+from .methods.registry import explain, METHODS, method_options
 from .methods._engine import memory_budget
 from .viz import show_maps
 from .models.zoo import load_model, class_names, class_indices, WeightsUnavailable
@@ -24,8 +24,8 @@ from .experiments.runner import check_result_paths, merge_shards, parse_shard, r
 
 # %% auto #0
 __all__ = ['CLIError', 'parse_methods', 'parse_target', 'check_target', 'resolve_target', 'parse_device', 'read_image',
-           'check_out', 'save_figure', 'accepted_options', 'run', 'check_environment', 'parser', 'main',
-           'check_out_dir', 'parse_metrics', 'parse_experiment', 'experiment_parser', 'experiment_main']
+           'check_out', 'save_figure', 'accepted_options', 'explain_image', 'run', 'check_environment', 'parser',
+           'main', 'check_out_dir', 'parse_metrics', 'parse_experiment', 'experiment_parser', 'experiment_main']
 
 # %% ../nbs/50_experiments/60_cli.ipynb #0b6f9207
 class CLIError(Exception):
@@ -140,10 +140,10 @@ def save_figure(fig, out:Path, dpi:int=120) -> Path:
 
 # %% ../nbs/50_experiments/60_cli.ipynb #645fc4a0
 def accepted_options(fn, **options) -> dict:
-    "The `options` whose names `fn` (a function or a `functools.partial`) takes as named parameters."
-    params = inspect.signature(fn).parameters
-    named = {k for k, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    return {k: v for k, v in options.items() if k in named}
+    "Deprecated: `methods.registry.method_options(fn, options)`, the one option filter."
+    warnings.warn("accepted_options is deprecated; use iia_nb.methods.registry.method_options(fn, options)",
+                  FutureWarning, stacklevel=2)
+    return method_options(fn, options)
 
 # %% ../nbs/50_experiments/60_cli.ipynb #f54a4f54
 def _top5(model, x, names:list) -> list:
@@ -155,11 +155,12 @@ def _top5(model, x, names:list) -> list:
 # %% ../nbs/50_experiments/60_cli.ipynb #6838eee6
 _IG_STEPS = dict(ig=50)   # IG's sum is far from complete at n = 10 on real photos (0.91 of f(x) - f(0) on chelsea)
 
-def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an image file's path
+def explain_image(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an image file's path
         model:str='efficientnet_lite0', # model name, as `load_model` takes it
         methods='iia3,dix3,ig', # method names: 'a,b,c' or a list
         target='predicted', # 'predicted' (the top class), a class index or a class name
         n:int|None=None, # path points for the methods that take `n`; None: `_IG_STEPS` for IG, else the method's
+        masks:int|None=None, # RISE's masks (`n_masks`); None: the method's default
         out='iia_explain.png', # where to save the figure (format from the suffix), or a folder for it
         device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; None: CUDA when available
         batch_size:int=64, # most rows per forward/backward, for the methods that take `batch_size`
@@ -186,11 +187,14 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
     say(f"{model} on {dev}; image {label} ({img.shape[1]}x{img.shape[0]})")
     say("top-5:")
     for i, (c, j, p) in enumerate(top5): say(f"  {i + 1}. {c:<24} {p:6.3f}  (class {j})")
-    steps = {k: n or _IG_STEPS.get(k, METHODS[k].defaults.get('n')) for k in names}
+    steps = {k: (n or _IG_STEPS.get(k, METHODS[k].defaults['n'])) if 'n' in METHODS[k].defaults else None
+             for k in names}
     say(f"explaining class {t} ({cls}) with " + ', '.join(f"{k} (n={steps[k]})" if steps[k] else k for k in names))
     maps, timings = {}, {}
     for k in names:
-        opts = accepted_options(METHODS[k].fn, n=steps[k], batch_size=batch_size)
+        offered = dict(batch_size=batch_size, **({'n': steps[k]} if 'n' in METHODS[k].defaults else {}),
+                       **({'n_masks': masks} if masks else {}))
+        opts = method_options(k, offered)             # `n` only where it counts path points
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         start = time.perf_counter()
         mp = explain(m, x, k, target=t, **opts)
@@ -206,6 +210,12 @@ def run(image:str|None=None, # a bundled photo's name (None: 'chelsea') or an im
     say(f"wrote {out}")
     return dict(image=label, model=model, device=str(dev), top5=top5, target=t, target_name=cls,
                 timings=timings, maps=maps, out=out)
+
+# %% ../nbs/50_experiments/60_cli.ipynb #42426136
+def run(*args, **kwargs) -> dict:
+    "Deprecated name of `explain_image` (the experiments' `run` is `experiments.runner.run`)."
+    warnings.warn("iia_nb.cli.run is now explain_image", FutureWarning, stacklevel=2)
+    return explain_image(*args, **kwargs)
 
 # %% ../nbs/50_experiments/60_cli.ipynb #bd80af38
 class _Parser(argparse.ArgumentParser):
@@ -251,6 +261,7 @@ def parser() -> argparse.ArgumentParser:
         '--n', type=_positive, default=None,
         help="path points, for the methods that take n (default: 50 for IG, 10 for IIA and DIX)"
     )
+    p.add_argument('--masks', type=_positive, default=None, help="RISE's masks (default: the method's, 2000)")
     p.add_argument(
         '--out', default='iia_explain.png',
         help="figure to write, format from the suffix; a folder gets iia_explain.png inside (default: %(default)s)"
@@ -267,7 +278,8 @@ def main(argv=None) -> int:
         args = parser().parse_args(argv)
         if 'matplotlib.pyplot' not in sys.modules:
             import matplotlib; matplotlib.use('Agg')
-        run(args.image, args.model, args.methods, args.target, args.n, args.out, args.device, args.batch_size)
+        explain_image(args.image, args.model, args.methods, args.target, args.n, args.masks, args.out, args.device,
+                      args.batch_size)
     except CLIError as e:
         print(f"iia-explain: error: {_msg(e)}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_foundations/00_core.ipynb #c3f5411c
 from __future__ import annotations
-import math, os, random, weakref
+import functools, math, os, random, warnings, weakref
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -12,8 +12,8 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'check_int',
-           'env_positive', 'resolve_targets', 'class_count', 'model_targets', 'to_2d', 'resize_to', 'normalize',
-           'postprocess']
+           'renamed', 'renamed_options', 'new_names', 'env_positive', 'resolve_targets', 'class_count', 'model_targets',
+           'check_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
 
 # %% ../nbs/00_foundations/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -52,6 +52,36 @@ def check_int(name:str, value, lo:int=1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < lo:
         raise ValueError(f"{name} must be an int >= {lo}, got {value!r}")
     return value
+
+# %% ../nbs/00_foundations/00_core.ipynb #979dce3a
+def renamed(**aliases):
+    "Decorator: options renamed as `old='new'`; an old name still works for one release, with a `FutureWarning`."
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs): return fn(*args, **new_names(wrapper, kwargs))
+        wrapper.renamed = {**getattr(fn, 'renamed', {}), **aliases}
+        return wrapper
+    return deco
+
+def renamed_options(fn) -> dict:
+    "`{old: new}` names of `fn`'s renamed options (see `renamed`), also through `functools.partial`s of it."
+    while isinstance(fn, functools.partial): fn = fn.func
+    return dict(getattr(fn, 'renamed', {}))
+
+def new_names(fn, # a function, possibly decorated with `renamed`
+              options:dict, # keyword options, under old or new names
+              stacklevel:int=3, # where the warning points (3: the caller of `fn`)
+             ) -> dict:
+    "`options` with the old names of `fn`'s renamed options replaced by the new ones, warning once per old name."
+    aliases, out = renamed_options(fn), dict(options)
+    name = getattr(fn, '__name__', 'the method')
+    for old, new in aliases.items():
+        if old not in out: continue
+        if new in out: raise TypeError(f"{name}: give {new!r} or its old name {old!r}, not both")
+        warnings.warn(f"{name}: option {old!r} is now called {new!r}; {old!r} will be removed in the next release",
+                      FutureWarning, stacklevel=stacklevel)
+        out[new] = out.pop(old)
+    return out
 
 # %% ../nbs/00_foundations/00_core.ipynb #2685ab34
 def env_positive(name:str, # the environment variable
@@ -104,6 +134,17 @@ def model_targets(model:torch.nn.Module, x:torch.Tensor, target=None) -> torch.T
     if target is None:
         with torch.no_grad(): return model(x).argmax(-1)
     return resolve_targets(target, torch.empty(len(x), class_count(model, x), device=x.device))
+
+# %% ../nbs/00_foundations/00_core.ipynb #2e3fb5c1
+def check_targets(t, # the targets a method was given
+                  x:torch.Tensor, # the images they belong to, [B,...]
+                 ) -> torch.Tensor:
+    "`t` on `x`'s device when it is a LongTensor `[B]` (as `explain` resolves targets); else a `TypeError` saying so."
+    if not (torch.is_tensor(t) and t.dtype == torch.long and tuple(t.shape) == (len(x),)):
+        got = f"a {t.dtype} tensor of shape {tuple(t.shape)}" if torch.is_tensor(t) else repr(t)
+        raise TypeError(f"a method takes the targets as a LongTensor [{len(x)}], got {got}; `explain(model, x, method, "
+                        "target)` resolves None, ints and class names, as does `backbone(model).targets(x, target)`")
+    return t.to(x.device)
 
 # %% ../nbs/00_foundations/00_core.ipynb #a0a2bd8a
 def to_2d(maps:torch.Tensor, reduce:str='mean') -> torch.Tensor:

@@ -8,7 +8,7 @@ import contextlib, math, os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_int, env_positive, resolve_targets
+from ..core import check_int, check_targets, env_positive
 from ..data.images import transform_for
 from ..models.backbone import backbone
 from ..models.hooks import hooks, memory_meter
@@ -52,14 +52,14 @@ def vit_backbone(model, method:str='this method',
 
 # %% ../../nbs/10_methods/01_engine.ipynb #3940a7c0
 def point_grads(model:nn.Module, x:torch.Tensor, # model (eval mode); images [B,3,H,W]
-                target=None, # None (predicted class), an int, or B ints
+                target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                 points=(), # modules whose outputs are read
                 grads:bool=True, # also the gradients (one backward pass)
                ) -> tuple:
     """`(outs, grads, t, logits)`: each point's output in one forward pass, the gradient of each image's target logit
     w.r.t. it (None when `grads=False`), the targets `[B]` and the logits. Frozen parameters need nothing: an output
     that does not require grad becomes a leaf that does (the graph starts there); works inside `inference_mode`."""
-    outs = {}
+    t, outs = check_targets(target, x), {}
     def keep(k):
         def fn(m, args, o):
             if not torch.is_tensor(o): outs[k] = o; return None
@@ -73,7 +73,6 @@ def point_grads(model:nn.Module, x:torch.Tensor, # model (eval mode); images [B,
             if not torch.is_tensor(outs.get(k)):
                 raise ValueError(f"point {k} ({type(p).__name__}) gave {type(outs.get(k)).__name__}, not a tensor")
         outs = [outs[k] for k in range(len(points))]
-        t = resolve_targets(target, logits.detach())
         if not grads: return outs, None, t, logits
         gs = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), outs)
     return [o.detach() for o in outs], list(gs), t, logits.detach()

@@ -16,7 +16,7 @@ __all__ = ['FUSIONS', 'attention_and_grads', 'fuse_heads', 'attention_rollout', 
 
 # %% ../../nbs/10_methods/25_attention.ipynb #1d8681f5
 def attention_and_grads(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
-                        target=None, # None (predicted class), an int, or B ints
+                        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                         grads:bool=True, # also the gradients (one backward pass)
                        ) -> tuple:
     """`(attns, grads, t)`: per block the attention `[B,heads,T,T]`, the gradient of each image's target logit w.r.t.
@@ -64,7 +64,7 @@ def _check_start(bb, start_layer):
 def attn_rollout(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-    target=None,  # checked, but the map does not depend on it (rollout is class-agnostic)
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     fusion: str = 'mean',  # how heads are fused: 'mean' (the paper), 'max' or 'min'
     start_layer: int = 0,  # first block rolled (Chefer et al.'s baseline uses 1)
 ) -> torch.Tensor:
@@ -85,7 +85,7 @@ def gae_rollout(attns:list, grads:list, num_prefix_tokens:int=1, start_layer:int
 
 @register('gae', label='GAE', family='attention', kinds=('vit',), passes='1 forward + 1 backward', reference=_GAE)
 def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-        target=None, # None (predicted class), an int, or B ints
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
         start_layer:int=0, # first block rolled
        ) -> torch.Tensor:
     "Generic Attention Explainability maps `[B,H,W]` (non-negative), resized bilinearly to the input."
@@ -96,7 +96,7 @@ def gae(model:nn.Module, x:torch.Tensor, # a ViT (eval mode) or its Backbone; im
 
 # %% ../../nbs/10_methods/25_attention.ipynb #781c4c25
 def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
-                   target=None, # None (predicted class), an int, or B ints
+                   target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                    layer=-2, # a block (index or name) or any module that outputs tokens [B,T,C]
                   ) -> tuple:
     """`(F, g, t)`: the token features `[B,T,C]` output by `layer`, the gradient of each image's target logit w.r.t.
@@ -122,7 +122,7 @@ def token_act_grad(bb, x:torch.Tensor, # a ViT's Backbone; images [B,3,H,W]
 def vit_gradcam(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     layer=-2,  # token features: the output of this block (-2 = L-1 = the last block's input) or any module name
 ) -> torch.Tensor:
     """Grad-CAM on ViT patch tokens: `ReLU(Σ_c w_c F_c)`, `w_c` = mean gradient over patch tokens; `[B,H,W]`, resized

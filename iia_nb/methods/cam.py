@@ -16,7 +16,7 @@ __all__ = ['CAM_LABELS', 'CAM_REFERENCES', 'stage_act_grad', 'gradcam_weights', 
 
 # %% ../../nbs/10_methods/20_cam.ipynb #d40e6f2e
 def stage_act_grad(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
-                   target=None, # None (predicted class), an int, or B ints
+                   target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                    layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
                    method:str='class activation maps', # named in the error for a model without feature maps
                   ) -> tuple:
@@ -64,7 +64,7 @@ CAM_REFERENCES = {
 }
 
 def cam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-        target=None, # None (predicted class), an int, or B ints
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
         kind:str='gradcam', # 'gradcam', 'gradcam++', 'xgradcam' or 'layercam'
         layer=-1, # the stage: an index (-1 = L), a stage name, or any module's name
        ) -> torch.Tensor:
@@ -74,7 +74,7 @@ def cam(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
     return resize_to(cam_map(A, g, kind), x)
 
 def _registered(kind):
-    def fn(model, x, target=None, layer=-1): return cam(model, x, target, kind=kind, layer=layer)
+    def fn(model, x, target:torch.Tensor, layer=-1): return cam(model, x, target, kind=kind, layer=layer)
     fn.__name__ = kind.replace('+', 'p'); fn.__doc__ = f"`cam(..., kind={kind!r})`"
     return fn
 

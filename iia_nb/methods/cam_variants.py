@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, resolve_targets, resize_to, normalize
+from ..core import check_images, check_targets, resize_to, normalize
 from .registry import register
 from ._engine import cnn_backbone, point_grads, chunked, target_probs
 from ..models.hooks import hooks, replace_output, count_bytes
@@ -19,7 +19,7 @@ __all__ = ['SCORECAM_SCORES', 'RESCALED', 'stage_forward', 'logits_above', 'bias
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #adbb2758
 def stage_forward(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
-                  target=None, # None (predicted class), an int, or B ints
+                  target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                   layer=-1, # the stage: an index (-1 = L) or a stage name
                   method:str='this method', # named in the error for a model without feature maps
                  ) -> tuple:
@@ -65,11 +65,11 @@ def bias_points(model:nn.Module) -> list:
     return pts
 
 def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W]
-                       target=None, # None (predicted class), an int, or B ints
+                       target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                       ) -> tuple:
     """`(input_part, bias_parts, t)`: `x*grad_x y` `[B,3,H,W]`, the bias-gradients `b*grad_z y` of every biased layer
     (forward order), targets."""
-    bb = cnn_backbone(model, 'fullgrad'); x = check_images(x)
+    bb = cnn_backbone(model, 'fullgrad'); x = check_images(x); t = check_targets(target, x)
     saved = []
     def keep(z, b, lin): saved.append((z, b, lin)); return z.clone()
     specs = [(m, lambda m, i, o, b=b, l=isinstance(m, nn.Linear): keep(o, b, l)) if where == 'output' else
@@ -77,7 +77,6 @@ def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or B
              for m, b, where in bias_points(bb.model)]
     with hooks(*specs), torch.enable_grad(), torch.inference_mode(False):
         xg = x.clone().requires_grad_(); logits = bb.model(xg)
-    t = resolve_targets(target, logits.detach())
     grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [xg] + [z for z, _, _ in saved], allow_unused=True)
     def part(g, z, b, lin):
         if g is None: g = torch.zeros_like(z)
@@ -98,7 +97,7 @@ def _minmax_channels(z:torch.Tensor, scale:str) -> torch.Tensor:
 def fullgrad(
     model: nn.Module,
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     scale: str = 'channel',  # min-max per channel map ('channel', the paper) or per layer ('layer', authors' code)
 ) -> torch.Tensor:
     """FullGrad saliency `[B,H,W]` (non-negative): post-processed input-gradient plus the spatial bias-gradients of
@@ -157,7 +156,7 @@ _SCORECAM = 'Wang et al., Score-CAM: Score-Weighted Visual Explanations for Conv
 
 @register('scorecam', label='Score-CAM', family='cam', kinds=('cnn',), passes='1 + C forward passes', needs_grad=False,
           reference=_SCORECAM)
-def scorecam(model:nn.Module, x:torch.Tensor, target=None, # model (eval mode) or Backbone; images; target(s)
+def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B], as `explain` resolves them
              layer=-1, # the stage: an index (-1 = L) or a stage name
              batch_size:int|None=None, # masked images per forward pass
              score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
@@ -227,7 +226,7 @@ def deeplift_contributions(
 def liftcam(
     model: nn.Module,
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     layer=-1,  # the stage: an index (-1 = L) or a stage name
 ) -> torch.Tensor:
     """LIFT-CAM `[B,H,W]` (non-negative): channels weighted by their DeepLIFT contributions (zero reference), resized
@@ -260,7 +259,7 @@ def spatial_masks(h:int, w:int, gaussian:bool=False) -> torch.Tensor:
 def reciprocam(
     model: nn.Module,
     x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     layer=-1,  # the stage: an index (-1 = L) or a stage name
     batch_size: int | None = None,  # masked feature maps per pass through the layers above the stage
     gaussian: bool = False,  # 3x3 Gaussian spatial masks instead of one-hot

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 import torch
 import torch.nn as nn
-from ..core import check_images
+from ..core import check_images, check_targets, renamed
 from .registry import register
 from .iia import iia
 from ..models.backbone import backbone
@@ -16,31 +16,34 @@ from ..models.backbone import backbone
 __all__ = ['DIX_PRESETS', 'dix_layer_maps', 'dix']
 
 # %% ../../nbs/10_methods/12_dix.ipynb #a27814b9
-def dix_layer_maps(model:nn.Module, x:torch.Tensor, target=None, layers=(-1,), n:int=10, phi:str|None=None,
-                   batch_size:int|None=None) -> list:
-    "The per-layer DIX maps `m^l` (each `[B,H,W]`) for `layers` (-1 = L; one layer may be given alone)."
-    if isinstance(layers, (int, str, nn.Module)): layers = (layers,)
-    if not isinstance(layers, (list, tuple)) or not layers:
-        raise ValueError(f"layers must name at least one layer (an index, -1 = L, or a stage name), got {layers!r}")
+@renamed(layers='points', phi='integrand')
+def dix_layer_maps(model:nn.Module, x:torch.Tensor, target:torch.Tensor, points=(-1,), n:int=10,
+                   integrand:str|None=None, batch_size:int|None=None) -> list:
+    "The per-layer DIX maps `m^l` (each `[B,H,W]`) at `points`, the layers S (-1 = L; one may be given alone)."
+    if isinstance(points, (int, str, nn.Module)): points = (points,)
+    if not isinstance(points, (list, tuple)) or not points:
+        raise ValueError(f"points must name at least one layer (an index, -1 = L, or a stage name), got {points!r}")
     bb = backbone(model); x = check_images(x)
-    t = bb.targets(x, target)                            # once: each layer's `iia` then only checks it
-    return [iia(bb, x, t, points=(l,), n=n, integrand=phi, batch_size=batch_size) for l in layers]
+    t = check_targets(target, x)                         # each layer's `iia` checks them again
+    return [iia(bb, x, t, points=(l,), n=n, integrand=integrand, batch_size=batch_size) for l in points]
 
+@renamed(layers='points', phi='integrand')
 def dix(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-        target=None, # None (predicted class), an int, or B ints
-        layers=(-2, -1), # the set S of layers (-1 = L)
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+        points=(-2, -1), # the set S of layers, the paper's representation points (-1 = L)
         n:int=10, # path points per layer
-        phi:str|None=None, # integrand: 'act_grad' (r∘g, CNN default), 'grad' (g), or 'gr' (ViT)
+        integrand:str|None=None, # the paper's φ: 'act_grad' (r∘g, CNN default), 'grad' (g), or 'gr' (ViT)
         combine:str='mean', # 'mean' (the thesis) or 'product' (the MUL ablation)
         batch_size:int|None=None) -> torch.Tensor:
-    "DIX maps `[B,H,W]`: the per-layer maps over `layers`, combined."
+    "DIX maps `[B,H,W]`: the per-layer maps over `points`, combined."
     if combine not in ('mean', 'product'): raise ValueError(f"combine must be 'mean' or 'product', got {combine!r}")
-    maps = torch.stack(dix_layer_maps(model, x, target, layers, n, phi, batch_size))
+    maps = torch.stack(dix_layer_maps(model, x, target, points, n, integrand, batch_size))
     return maps.mean(0) if combine == 'mean' else maps.prod(0)
 
 # %% ../../nbs/10_methods/12_dix.ipynb #9d77638a
-DIX_PRESETS = dict(dix1=dict(layers=(-1,)), dix2=dict(layers=(-2, -1)), dix3=dict(layers=(-3, -2, -1)),
-                   dix2_mul=dict(layers=(-2, -1), combine='product'), dix3_grads=dict(layers=(-3, -2, -1), phi='grad'))
+DIX_PRESETS = dict(dix1=dict(points=(-1,)), dix2=dict(points=(-2, -1)), dix3=dict(points=(-3, -2, -1)),
+                   dix2_mul=dict(points=(-2, -1), combine='product'),
+                   dix3_grads=dict(points=(-3, -2, -1), integrand='grad'))
 _REF = 'Barkan et al., Deep Integrated Explanations, CIKM 2023 (and the DIX thesis)'
 for _name, _kw in DIX_PRESETS.items():
     register(
@@ -48,7 +51,7 @@ for _name, _kw in DIX_PRESETS.items():
         label=_name.upper().replace('_', '-'),
         display='signed',
         family='dix',
-        kinds=('cnn',) if _kw.get('phi') == 'grad' else ('cnn', 'vit'),
-        passes=f"{len(_kw['layers'])} x (n forward + n backward above the layer)",
+        kinds=('cnn',) if _kw.get('integrand') == 'grad' else ('cnn', 'vit'),
+        passes=f"{len(_kw['points'])} x (n forward + n backward above the layer)",
         reference=_REF,
     )(partial(dix, **_kw))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn as nn
-from ..core import check_images, check_int, model_targets, postprocess
+from ..core import check_images, check_int, check_targets, postprocess, renamed
 from .registry import register
 from ._engine import input_grads, input_reference, draws_per_chunk, holding
 
@@ -26,37 +26,39 @@ def noise_draws(x:torch.Tensor, n:int, seed:int|None=0) -> torch.Tensor:
     else: g.manual_seed(seed)
     return torch.randn((n, *x.shape[1:]), generator=g, device=x.device, dtype=x.dtype)
 
+@renamed(n='n_samples')
 def smooth_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
-                     target=None, # None (predicted class), an int, or B ints
-                     n:int=25, # number of noisy copies per image (the paper: 50)
+                     target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+                     n_samples:int=25, # N, noisy copies per image (the paper: 50)
                      noise_level:float=0.15, # noise std as a fraction of each image's value range (max - min)
                      squared:bool=False, # average the squared gradients (PAIR's `magnitude=True`)
                      seed:int|None=0, # seed of the noise generator (on x's device); None: a fresh one
                      batch_size:int|None=None, # most rows (noisy copies) in one forward/backward
                     ) -> torch.Tensor:
-    "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n` noisy copies of each image."
-    x = check_images(x); check_int('n', n)
+    "SmoothGrad attributions `[B,3,H,W]`: the mean (squared) input gradient over `n_samples` noisy copies per image."
+    x = check_images(x); check_int('n_samples', n_samples)
     if not noise_level >= 0: raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
-    t, B = model_targets(model, x, target), len(x)
+    t, B = check_targets(target, x), len(x)
     sigma = noise_level*(x.flatten(1).amax(1) - x.flatten(1).amin(1))
-    z, total = noise_draws(x, n, seed), torch.zeros_like(x)
+    z, total = noise_draws(x, n_samples, seed), torch.zeros_like(x)
     per_chunk = draws_per_chunk(batch_size, x)   # noise draws per chunk
-    for k in range(0, n, per_chunk):
+    for k in range(0, n_samples, per_chunk):
         zk = z[k:k + per_chunk]; m = len(zk)
         rows = (x[:, None] + sigma.view(B, 1, 1, 1, 1)*zk[None]).flatten(0, 1)
         with holding(rows):
             g = input_grads(model, rows, t.repeat_interleave(m), batch_size).view(B, m, *x.shape[1:])
         total += (g*g if squared else g).sum(1)
-    return total/n
+    return total/n_samples
 
 @register('smoothgrad', label='SmoothGrad', display='abs', family='gradient', kinds=('cnn', 'vit'),
-          passes='n forward + n backward',
+          passes='n_samples forward + n_samples backward',
           reference='Smilkov et al., SmoothGrad: removing noise by adding noise, ICML workshop 2017')
+@renamed(n='n_samples')
 def smoothgrad(
     model: nn.Module,
     x: torch.Tensor,
-    target=None,
-    n: int = 25,
+    target:torch.Tensor,
+    n_samples: int = 25,
     noise_level: float = 0.15,
     squared: bool = False,
     times_input: bool = False,  # multiply the averaged gradient by the input
@@ -64,7 +66,7 @@ def smoothgrad(
     batch_size: int | None = None,
 ) -> torch.Tensor:
     "SmoothGrad map `[B,H,W]`: the channel mean of `smooth_gradients` (times `x` if `times_input`), raw."
-    att = smooth_gradients(model, x, target, n, noise_level, squared, seed, batch_size)
+    att = smooth_gradients(model, x, target, n_samples, noise_level, squared, seed, batch_size)
     return postprocess(att*x if times_input else att, x, reduce='mean')
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #946e5cb0
@@ -92,11 +94,12 @@ def _guided_step(v, g, x, r, a_lo:float, a_hi:float, l1_target, fraction:float, 
         if not active.any(): return v
     raise RuntimeError(f"guided IG: the L1 target was not met within {max_rounds} rounds")
 
+@renamed(steps='n')
 def guided_integrated_gradients(
     model: nn.Module,
     x: torch.Tensor,  # model in eval mode; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
-    steps: int = 200,  # K, steps along the path (PAIR's x_steps)
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+    n: int = 200,  # K, points on the path (PAIR's x_steps)
     fraction: float = 0.25,  # share of the features moved per round (smallest |gradient| first)
     max_dist: float = 0.02,  # how far (in alpha) a feature may deviate from the straight path
     baseline='zero',  # reference: 'zero', 'black', 'blur' or a tensor
@@ -104,15 +107,15 @@ def guided_integrated_gradients(
 ) -> torch.Tensor:
     """Guided IG attributions `[B,3,H,W]`: the Riemann sum of the gradient along the adaptive path from the reference
     to `x`."""
-    x = check_images(x); check_int('steps', steps)
+    x = check_images(x); check_int('n', n)
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
     if not 0 <= max_dist <= 1: raise ValueError(f"max_dist must lie in [0, 1], got {max_dist!r}")
-    t = model_targets(model, x, target)
+    t = check_targets(target, x)
     xd, r = x.flatten(1).double(), input_reference(x, baseline, model).flatten(1).double()
     l1_total, v, att = (xd - r).abs().sum(1), r.clone(), torch.zeros_like(xd)
-    for k in range(steps):
+    for k in range(n):
         g = input_grads(model, v.view_as(x).to(x.dtype), t, batch_size).flatten(1).double()
-        a = (k + 1)/steps
+        a = (k + 1)/n
         v_next = _guided_step(v, g, xd, r, max(a - max_dist, 0.), min(a + max_dist, 1.), l1_total*(1 - a), fraction)
         att += (v_next - v)*g; v = v_next
     return att.view_as(x).to(x.dtype)
@@ -121,14 +124,15 @@ def guided_integrated_gradients(
     'guided_ig', label='GIG', display='abs',
     family='path',
     kinds=('cnn', 'vit'),
-    passes='steps forward + steps backward',
+    passes='n forward + n backward',
     reference='Kapishnikov et al., Guided Integrated Gradients: an Adaptive Path Method for Removing Noise, CVPR 2021',
 )
-def guided_ig(model:nn.Module, x:torch.Tensor, target=None, steps:int=200, fraction:float=0.25, max_dist:float=0.02,
+@renamed(steps='n')
+def guided_ig(model:nn.Module, x:torch.Tensor, target:torch.Tensor, n:int=200, fraction:float=0.25, max_dist:float=0.02,
               baseline='zero', batch_size:int|None=None) -> torch.Tensor:
     "Guided IG map `[B,H,W]`: the channel mean of `guided_integrated_gradients`, raw (signed)."
     return postprocess(
-        guided_integrated_gradients(model, x, target, steps, fraction, max_dist, baseline, batch_size), x, reduce='mean'
+        guided_integrated_gradients(model, x, target, n, fraction, max_dist, baseline, batch_size), x, reduce='mean'
     )
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #457a6d43
@@ -153,25 +157,26 @@ def blur_batch(x:torch.Tensor, sigma) -> torch.Tensor:
     return kh[None, :, None] @ x[:, None] @ kw[None, :, None].transpose(-1, -2)
 
 # %% ../../nbs/10_methods/22_gradients.ipynb #35bab41d
+@renamed(steps='n')
 def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
-                              target=None, # None (predicted class), an int, or B ints
+                              target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                               max_sigma:float=50., # sigma of the most blurred image (pixels)
-                              steps:int=100, # K, steps along the blur path
+                              n:int=100, # K, points on the blur path
                               grad_step:float=0.01, # h, step of the finite difference in sigma
                               sqrt:bool=False, # space the sigmas as sqrt(k max_sigma / K)
                               batch_size:int|None=None, # most rows (path points) in one forward/backward
                              ) -> torch.Tensor:
     "Blur IG attributions `[B,3,H,W]`: the Riemann sum along the path of Gaussian blurs from `max_sigma` to the image."
-    x = check_images(x); check_int('steps', steps)
+    x = check_images(x); check_int('n', n)
     if not max_sigma > 0: raise ValueError(f"max_sigma must be > 0, got {max_sigma!r}")
     if not grad_step > 0: raise ValueError(f"grad_step must be > 0, got {grad_step!r}")
-    t = model_targets(model, x, target)
-    s = torch.arange(steps + 1, dtype=torch.float64)*max_sigma/steps
+    t = check_targets(target, x)
+    s = torch.arange(n + 1, dtype=torch.float64)*max_sigma/n
     sig = s.sqrt() if sqrt else s
     dsig, att = (sig[1:] - sig[:-1]).to(x), torch.zeros_like(x)
     per_chunk = draws_per_chunk(batch_size, x)
-    for k in range(0, steps, per_chunk):
-        sk = sig[k:min(k + per_chunk, steps)]; m = len(sk)
+    for k in range(0, n, per_chunk):
+        sk = sig[k:min(k + per_chunk, n)]; m = len(sk)
         v = blur_batch(x, sk)                                              # [B,m,C,H,W]
         dv = (blur_batch(x, sk + grad_step) - v)/grad_step
         with holding(v, dv):
@@ -180,10 +185,11 @@ def blur_integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval m
     return att
 
 @register('blur_ig', label='BlurIG', display='abs', family='path', kinds=('cnn', 'vit'),
-          passes='steps forward + steps backward', reference='Xu et al., Attribution in Scale and Space, CVPR 2020')
-def blur_ig(model:nn.Module, x:torch.Tensor, target=None, max_sigma:float=50.0, steps:int=100, grad_step:float=0.01,
+          passes='n forward + n backward', reference='Xu et al., Attribution in Scale and Space, CVPR 2020')
+@renamed(steps='n')
+def blur_ig(model:nn.Module, x:torch.Tensor, target:torch.Tensor, max_sigma:float=50.0, n:int=100, grad_step:float=0.01,
             sqrt:bool=False, batch_size:int|None=None) -> torch.Tensor:
     "Blur IG map `[B,H,W]`: the channel mean of `blur_integrated_gradients`, raw (signed)."
     return postprocess(
-        blur_integrated_gradients(model, x, target, max_sigma, steps, grad_step, sqrt, batch_size), x, reduce='mean'
+        blur_integrated_gradients(model, x, target, max_sigma, n, grad_step, sqrt, batch_size), x, reduce='mean'
     )

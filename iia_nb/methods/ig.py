@@ -6,9 +6,8 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from ..core import check_images, postprocess
+from ..core import check_images, check_targets, postprocess
 from .registry import register
-from ..models.backbone import backbone
 from ..models.hooks import interpolants, expand
 from ._engine import input_grads, input_reference, path_points
 
@@ -17,7 +16,7 @@ __all__ = ['integrated_gradients', 'ig']
 
 # %% ../../nbs/10_methods/10_ig.ipynb #4038392c
 def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
-                         target=None, # None (predicted class), an int, or B ints
+                         target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
                          n:int=10, # number of points on the path
                          rule:str='right', # quadrature: 'right' (the papers), 'left', 'middle', 'trapezoid'
                          baseline='zero', # reference: 'zero', 'black', 'blur' or a tensor
@@ -25,7 +24,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
                         ) -> torch.Tensor:
     "IG attributions `[B,3,H,W]`: `(x - r)` times the quadrature of the gradient along the straight path."
     x = check_images(x)
-    t = backbone(model).targets(x, target)
+    t = check_targets(target, x)
     r = input_reference(x, baseline, model)
     a, w = (z.to(x.device) for z in path_points(n, rule))
     v_all, t_all, w_all = interpolants(x, r, a), expand(t, n), w.repeat(len(x))
@@ -36,7 +35,7 @@ def integrated_gradients(model:nn.Module, x:torch.Tensor, # model in eval mode; 
 # %% ../../nbs/10_methods/10_ig.ipynb #5faaf32b
 @register('ig', label='IG', display='abs', family='path', kinds=('cnn', 'vit'), passes='n forward + n backward',
           reference='Sundararajan et al., Axiomatic Attribution for Deep Networks, ICML 2017')
-def ig(model:nn.Module, x:torch.Tensor, target=None, n:int=10, rule:str='right', baseline='zero',
+def ig(model:nn.Module, x:torch.Tensor, target:torch.Tensor, n:int=10, rule:str='right', baseline='zero',
        batch_size:int|None=None) -> torch.Tensor:
     "Integrated Gradients map `[B,H,W]`: the channel mean of `integrated_gradients`, raw (signed)."
     return postprocess(integrated_gradients(model, x, target, n, rule, baseline, batch_size), x, reduce='mean')

@@ -8,7 +8,7 @@ from functools import partial
 import contextlib, weakref
 import torch
 import torch.nn as nn
-from ..core import check_images, postprocess, resize_to
+from ..core import check_images, check_targets, postprocess, resize_to
 from .registry import register
 from ._engine import path_points, rollout, row_chunks, vit_backbone
 from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_input, count_bytes,
@@ -179,7 +179,7 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
 
 # %% ../../nbs/10_methods/11_iia.ipynb #b7634a5f
 def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-        target=None, # None (predicted class), an int, or B ints
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
         points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, stage/block names, or any module
         n:int=10, # path points per interpolated point (a = k/n)
         integrand:str|None=None, # 'act_grad' (CNN default), 'grad', or 'gr' (ViT, the only one there)
@@ -189,7 +189,7 @@ def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images
     "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
     bb = _gate(model, 'IIA (and DIX, built on it)'); x = check_images(x)
     inp, layers = resolve_points(bb, points, x)
-    t = bb.targets(x, target)
+    t = check_targets(target, x)
     alphas = path_points(n)[0].to(x)                      # the papers' k/n, k = 1..n (in x's dtype)
     if bb.kind == 'vit':
         if integrand not in (None, 'gr'):
@@ -239,11 +239,11 @@ def _cnn_released(bb, x, t, n, batch_size):
 @register('iia_released', label='IIA (released code)', display='signed', family='iia', kinds=('cnn', 'vit'),
           passes='CNN: n+1 forward+backward; ViT: (n+1)^2 forward+backward',
           reference=_REF + ' (authors\' released code)')
-def iia_released(model:nn.Module, x:torch.Tensor, target=None, n:int|None=None,
+def iia_released(model:nn.Module, x:torch.Tensor, target:torch.Tensor, n:int|None=None,
                  batch_size:int|None=None) -> torch.Tensor:
     "IIA as the authors' released code computes it (CNN: n = 10; ViT: n = 5): raw maps `[B,H,W]`."
     bb = _gate(model, 'iia_released'); x = check_images(x)
-    t = bb.targets(x, target)
+    t = check_targets(target, x)
     with torch.enable_grad():
         if bb.kind == 'cnn': return resize_to(_cnn_released(bb, x, t, n or 10, batch_size), x, mode='bicubic')
         n = n or 5

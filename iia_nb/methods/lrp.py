@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, resolve_targets
+from ..core import check_images, check_targets
 from .registry import register
 from .attention import _TATTR, _check_start, _grid_map
 from ._engine import rollout, vit_backbone
@@ -161,12 +161,12 @@ def input_of(model:nn.Module, module:nn.Module, x:torch.Tensor) -> torch.Tensor:
     return got[0]
 
 def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or its Backbone; images [B,3,H,W]
-              target=None, # None (predicted class), an int, or B ints
+              target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
               check:bool=False, # also run the model itself and check that the re-executed blocks give its logits
              ) -> SimpleNamespace:
     """Everything T-Attr computes: `attns`, `grads`, `rel_attn` (relevance at A), `rel_in`/`rel_out` per block,
     `logits`, `t`, `bb`."""
-    bb = vit_backbone(model, 'tattr'); x = check_images(x)
+    bb = vit_backbone(model, 'tattr'); x = check_images(x); t = check_targets(target, x)
     if next(bb.net.parameters()).dtype != torch.float32:
         raise TypeError(f"tattr computes its relevance rules in float32; {bb.name} is "
                         f"{next(bb.net.parameters()).dtype}: explain a float32 copy (`copy.deepcopy(model).float()`)")
@@ -177,7 +177,6 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
         for p in parts: steps.append(_block_forward(p, tok)); tok = steps[-1].out
         cls = fc_norm(norm(tok)[:, 0])
         logits = head(cls)                                            # the model's own linear head
-        t = resolve_targets(target, logits.detach())
         grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [s.A for s in steps])
     if check and not torch.allclose(
         logits.detach(), ref := bb.model(x).detach(), rtol=1e-3, atol=1e-4 * (1 + ref.abs().max().item())
@@ -198,7 +197,7 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
 def tattr(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     start_layer: int = 0,  # first block rolled (Chefer et al.'s evaluations use 1)
 ) -> torch.Tensor:
     """Transformer Attribution maps `[B,H,W]` (non-negative): the additive `rollout` of `mean_h((∇A ∘ R_A)^+)`, resized

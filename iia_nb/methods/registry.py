@@ -4,19 +4,19 @@
 
 # %% ../../nbs/10_methods/00_registry.ipynb #f4f2be72
 from __future__ import annotations
-import difflib, inspect, warnings
+import difflib, inspect, sys, warnings
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
-from ..core import check_images, check_int, class_count
+from ..core import check_images, check_int, class_count, new_names, renamed_options
 from ..models.backbone import backbone
 from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['DISPLAYS', 'METHODS', 'COUNT_OPTIONS', 'Method', 'register', 'methods', 'label_of', 'display_of', 'method_info',
-           'explain']
+           'method_options', 'explain']
 
-# %% ../../nbs/10_methods/00_registry.ipynb #c74c7ef5
+# %% ../../nbs/10_methods/00_registry.ipynb #46bfa34b
 DISPLAYS = ('abs', 'signed', 'positive')
 
 @dataclass
@@ -24,6 +24,7 @@ class Method:
     "A registered explanation method and its metadata."
     name:str; fn:callable; family:str; kinds:tuple; passes:str; reference:str
     needs_grad:bool = True; display:str = 'positive'; label:str = ''
+    origin:str = '' # the module that registered it
 
     @property
     def defaults(self) -> dict:
@@ -34,7 +35,19 @@ class Method:
     @property
     def options(self) -> tuple: return tuple(self.defaults)
 
+    @property
+    def aliases(self) -> dict:
+        "Old names of renamed options, `{old: new}` (see `core.renamed`), accepted with a `FutureWarning`."
+        return renamed_options(self.fn)
+
 METHODS:dict = {}
+
+# %% ../../nbs/10_methods/00_registry.ipynb #14ea9101
+_LIBRARY = 'iia_nb'                 # the package whose registrations other code does not replace
+
+def _in_library(module:str) -> bool:
+    "Whether `module` (a module's name) is one of the library's modules."
+    return module == _LIBRARY or module.startswith(_LIBRARY + '.')
 
 def register(name:str, # the method's name in `explain`
              family:str, # 'path', 'gradient', 'iia', 'dix', 'cam', 'attention', 'perturbation', 'trained'
@@ -45,17 +58,20 @@ def register(name:str, # the method's name in `explain`
              display:str='positive', # how its maps are shown: 'abs', 'signed' or 'positive'
              label:str|None=None, # its name in the papers' tables and figures (default: `name`)
             ):
-    "Decorator: register `fn(model, x, target=None, **options) -> [B,H,W]` as `name` (the library's definition wins)."
+    """Decorator: register `fn(model, x, t, **options) -> [B,H,W]` as `name`, where `t` are the targets `[B]` that
+    `explain` resolved; a library definition is never replaced by a callable from outside the library."""
     if display not in DISPLAYS: raise ValueError(f"display must be one of {DISPLAYS}, got {display!r}")
+    origin = sys._getframe(1).f_globals.get('__name__', '')      # the module calling `register`
     def deco(fn):
         old = METHODS.get(name)
-        if old is None or fn.__module__ != '__main__' or old.fn.__module__ == '__main__':
+        if old is None or _in_library(origin) or not _in_library(old.origin):
             METHODS[name] = Method(
-                name, fn, family, tuple(kinds), passes, reference, needs_grad, display, label or name
+                name, fn, family, tuple(kinds), passes, reference, needs_grad, display, label or name, origin
             )
         return fn
     return deco
 
+# %% ../../nbs/10_methods/00_registry.ipynb #781e4023
 def methods(kind:str|None=None, family:str|None=None) -> dict:
     "The registered methods `{name: Method}`, optionally only those for model `kind` and of `family`."
     return {
@@ -78,6 +94,20 @@ def method_info(name:str) -> Method:
                        + f"; choose from {sorted(METHODS)}")
     return METHODS[name]
 
+# %% ../../nbs/10_methods/00_registry.ipynb #491ed3b7
+def method_options(method, # a registered method's name, a `Method`, or a callable (a function or a `functools.partial`)
+                   options:dict, # options offered to one or several methods
+                  ) -> dict:
+    """The entries of `options` that `method` takes under their current names (an old name of a renamed option is
+    ambiguous across methods: RISE's old `n` is IG's `n`); all of them when it takes `**kwargs` or its signature
+    cannot be read."""
+    fn = method_info(method).fn if isinstance(method, str) else getattr(method, 'fn', method)   # a name, a `Method`
+    try: params = inspect.signature(fn).parameters
+    except (TypeError, ValueError): return dict(options)
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()): return dict(options)
+    named = {k for k, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return {k: v for k, v in options.items() if k in named}
+
 # %% ../../nbs/10_methods/00_registry.ipynb #246e8f33
 class _evaluating:
     "Context manager: `model` in eval mode inside, every module's train/eval mode restored on exit."
@@ -88,19 +118,23 @@ class _evaluating:
     def __exit__(self, *exc):
         for m, mode in self.modes: m.train(mode)
 
-COUNT_OPTIONS = ('n', 'steps', 'batch_size')   # options that count something: ints >= 1 for every method
+COUNT_OPTIONS = ('n', 'n_masks', 'n_samples', 'batch_size')   # options that count: ints >= 1 for every method
 
 def _check_options(info:Method, options:dict):
-    "A clear error for options `info`'s method does not have, and for counts (`COUNT_OPTIONS`) that are not >= 1."
-    defaults = info.defaults                                  # read from the signature once
+    """`options` under their current names (an old name warns, `core.new_names`); a clear error for options the
+    method does not have, and for counts (`COUNT_OPTIONS`) that are not >= 1."""
+    defaults, given = info.defaults, options                  # read from the signature once
+    options = new_names(info.fn, options, stacklevel=4)       # the warning points at `explain`'s caller
     unknown = [k for k in options if k not in defaults]
     if unknown:
         raise TypeError(f"method {info.name!r} has no option {', '.join(map(repr, unknown))}; its options: "
                         + (', '.join(f'{k}={v!r}' for k, v in defaults.items()) or 'none'))
     for k in COUNT_OPTIONS:
         if k in options and not (options[k] is None and defaults[k] is None):
-            try: check_int(k, options[k])
+            old = next((o for o, new in info.aliases.items() if new == k and o in given), k)   # named as given
+            try: check_int(old, options[k])
             except ValueError as e: raise ValueError(f"method {info.name!r}: {e}") from None
+    return options
 
 def _model_images(bb, x:torch.Tensor) -> torch.Tensor:
     "Images checked (shape, finite) and converted to the model's floating dtype."
@@ -121,7 +155,7 @@ def explain(model, # an `nn.Module` (timm or torchvision classifier) or its `Bac
     info, bb = method_info(method), backbone(model)
     if bb.kind not in info.kinds:
         raise ValueError(f"method {method!r} supports {'/'.join(info.kinds)} models, not a {bb.kind} ({bb.about})")
-    _check_options(info, options)
+    options = _check_options(info, options)
     with bb.in_use(), _evaluating(bb.model):
         x = _model_images(bb, x.clone() if isinstance(x, torch.Tensor) and x.is_inference() else x)
         t = bb.targets(x, target)

@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, check_int, model_targets
+from ..core import check_images, check_int, check_targets, renamed
 from .registry import register
 from ._engine import chunked, input_reference, draws_per_chunk, holding, target_probs
 
@@ -51,11 +51,12 @@ def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:
     output), in chunks of `batch_size` rows."""
     return chunked(lambda r: target_probs(model(rows[r]), t[r]), len(rows), batch_size)
 
-@register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n forward', needs_grad=False,
+@register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n_masks forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')
+@renamed(n='n_masks')
 def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W] normalised for it
-         target=None, # None (predicted class), an int, or B ints
-         n:int=2000, # N, the number of masks (the paper: 4000)
+         target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+         n_masks:int=2000, # N, the number of masks (the paper: 4000)
          s:int=7, # cells per side of the random grid
          p:float=0.5, # probability that a cell is kept
          seed:int|None=0, # seed of the mask generator (on x's device); None: fresh masks, global RNG untouched
@@ -63,17 +64,16 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
          batch_size:int|None=None, # most masked copies in one forward pass
         ) -> torch.Tensor:
     "RISE saliency `[B,H,W]`: `Σ_i P(y | r + M_i∘(x - r)) M_i / (N p)`, non-negative, at the input's resolution."
-    x = check_images(x)
+    x = check_images(x); t = check_targets(target, x); check_int('n_masks', n_masks)
     B, H, W = len(x), *x.shape[-2:]
-    grid, dy, dx = mask_draws(n, s, p, seed, (H, W), x.device)
+    grid, dy, dx = mask_draws(n_masks, s, p, seed, (H, W), x.device)
     with torch.no_grad():
-        t = model_targets(model, x, target)              # a forward pass only when target is None
         r = input_reference(x, baseline, model)
         sal, per_chunk = x.new_zeros(B, H, W), draws_per_chunk(batch_size, x)
-        for k in range(0, n, per_chunk):
+        for k in range(0, n_masks, per_chunk):
             m = build_masks(grid[k:k + per_chunk], dy[k:k + per_chunk], dx[k:k + per_chunk], (H, W)).to(x.dtype)
             rows = (r[:, None] + m[None, :, None]*(x - r)[:, None]).flatten(0, 1)
             with holding(rows, m):                         # chunks inside fit what is left of the budget
                 probs = _class_probs(model, rows, t.repeat_interleave(len(m)), batch_size).view(B, len(m))
             sal += torch.einsum('bm,mhw->bhw', probs, m)
-    return sal/(n*p)
+    return sal/(n_masks*p)

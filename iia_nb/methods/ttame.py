@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, normalize, resize_to, resolve_targets
+from ..core import check_images, check_targets, normalize, resize_to
 from .registry import register
 from ..data.images import data_config, transform_for
 from ..models.hooks import capture
@@ -131,10 +131,9 @@ class TTAME(nn.Module):
         return self.attention(feats), logits
 
     @torch.no_grad()
-    def explain(self, x:torch.Tensor, target=None) -> torch.Tensor:
-        "Maps `[B,H,W]` in [0,1]: the target class's pre-sigmoid map, min-max scaled per image, resized to the input."
-        c, logits = self(x)
-        t = resolve_targets(target, logits)
+    def explain(self, x:torch.Tensor, t:torch.Tensor) -> torch.Tensor:
+        "Maps `[B,H,W]` in [0,1] for targets `t` `[B]`: the class's pre-sigmoid map, min-max scaled, resized to `x`."
+        c, logits = self(x); t = check_targets(t, x)
         return resize_to(normalize(c[torch.arange(len(t), device=t.device), t]), x)
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #0042f04b
@@ -343,7 +342,7 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
           reference='Ntrougkas, Gkalelis & Mezaris, T-TAME: Trainable Attention Mechanism for Explaining Convolutional '
                     'Networks and Vision Transformers, IEEE Access 2024')
 def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-          target=None, # None (predicted class), an int, or B ints
+          target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
           attention:TTAME|None=None, # a trained TTAME for this model; None: the matching checkpoint
           batch_size:int|None=None, # images per forward pass
          ) -> torch.Tensor:
@@ -357,9 +356,9 @@ def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; imag
     if att.model is not model:
         raise ValueError("attention belongs to another model: build it with TTAME(model) / load_ttame(model)")
     if batch_size is not None and batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    t = None if target is None else resolve_targets(target, torch.empty(len(x), att.num_classes, device=x.device))
+    t = check_targets(target, x)
     bs = batch_size or len(x)
-    return torch.cat([att.explain(x[i:i+bs], None if t is None else t[i:i+bs]) for i in range(0, len(x), bs)])
+    return torch.cat([att.explain(x[i:i+bs], t[i:i+bs]) for i in range(0, len(x), bs)])
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #cba904dd
 TTAME_BENCH_RECIPE = dict(

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from ..core import check_images, resolve_targets, normalize
+from ..core import check_images, check_targets, normalize
 from .registry import register
 from .cam_variants import spatial_masks
 from .attention import _RECIPRO, _grid_map
@@ -48,7 +48,7 @@ def _masked_logits(bb, i:int, z:torch.Tensor, skip:torch.Tensor, probe:torch.Ten
 def vit_reciprocam(
     model: nn.Module,
     x: torch.Tensor,  # a ViT (eval mode) or its Backbone; images [B,3,H,W] normalised for it
-    target=None,  # None (predicted class), an int, or B ints
+    target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
     block=-1,  # whose first LayerNorm output is masked: -1 (the paper), -2 (the authors' code), or a block name
     kernel: str = 'gaussian',  # 'gaussian' (3x3 neighbourhood) or 'single' (the token alone)
     keep_cls: bool = True,  # keep the prefix (CLS) tokens in every masked copy
@@ -65,7 +65,7 @@ def vit_reciprocam(
     kept = {}
     with hooks((getattr(b, first_norm(b)), lambda m, args, o: kept.update(u=args[0], z=o))), torch.no_grad():
         logits = bb.model(x)
-    t = resolve_targets(target, logits)
+    t = check_targets(target, x)
     N, B = len(M), len(x)
     def score(rows):
         img, m = rows // N, M[rows % N][..., None]

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from PIL import Image
 
 # %% auto #0
-__all__ = ['figure_grid', 'save_png', 'explain_methods']
+__all__ = ['figure_grid', 'png_bytes', 'save_png', 'explain_methods']
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #9e2ecf07
 def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W,3] images, values in [0,1] or uint8
@@ -68,13 +68,21 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
     if path is not None: save_png(fig, path, dpi=dpi, colours=colours)
     return fig
 
-def save_png(fig, path, dpi:int=80, colours:int|None=256) -> Path:
-    "Save `fig` as a PNG at `dpi`, reduced to a `colours` palette (None: full RGB); returns the path."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+# %% ../../nbs/50_experiments/53_figures.ipynb #9653a10c
+def png_bytes(fig, dpi:int=80, # resolution
+              colours:int|None=256, # palette size (None: full RGB)
+             ) -> bytes:
+    "`fig` as PNG bytes at `dpi`, reduced to a `colours` palette: what a notebook stores stays small."
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi); buf.seek(0)
     im = Image.open(buf).convert('RGB')
     if colours: im = im.quantize(colours, method=Image.Quantize.FASTOCTREE)
-    im.save(path, format='PNG', optimize=True)
+    out = io.BytesIO(); im.save(out, format='PNG', optimize=True)
+    return out.getvalue()
+
+def save_png(fig, path, dpi:int=80, colours:int|None=256) -> Path:
+    "Save `fig` as a PNG at `dpi`, reduced to a `colours` palette (None: full RGB); returns the path."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png_bytes(fig, dpi, colours))
     return path
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #8973ae1c

@@ -14,7 +14,7 @@ from ..models.hooks import hooks
 
 # %% auto #0
 __all__ = ['DISPLAYS', 'METHODS', 'COUNT_OPTIONS', 'Method', 'register', 'methods', 'label_of', 'display_of', 'method_info',
-           'explain']
+           'explain', 'method_options']
 
 # %% ../../nbs/10_methods/00_registry.ipynb #c74c7ef5
 DISPLAYS = ('abs', 'signed', 'positive')
@@ -177,3 +177,16 @@ def _constant_cause(info:Method, bb, x:torch.Tensor, options:dict) -> str:
         return ("check the options that differ from the defaults: "
                 + ', '.join(f"{k}={v!r} (default {info.defaults[k]!r})" for k, v in changed.items()) + where)
     return f"the model's score does not vary for these images and targets (an untrained or saturated model?){where}"
+
+# %% ../../nbs/10_methods/00_registry.ipynb #d1262454
+def method_options(method, # a registered method's name, a `Method`, or a callable (a function or a `functools.partial`)
+                   options:dict, # options offered to one or several methods
+                  ) -> dict:
+    """The entries of `options` that `method` takes: its named parameters (and old names it lists in `fn.renamed`, if
+    any); all of them when it takes `**kwargs` or its signature cannot be read."""
+    fn = method_info(method).fn if isinstance(method, str) else getattr(method, 'fn', method)   # a name, a `Method`
+    try: params = inspect.signature(fn).parameters
+    except (TypeError, ValueError): return dict(options)
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()): return dict(options)
+    named = {k for k, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return {k: v for k, v in options.items() if k in named | set(getattr(fn, 'renamed', {}))}

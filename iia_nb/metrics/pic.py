@@ -106,6 +106,7 @@ def sic_aic(model, images:torch.Tensor, maps:torch.Tensor, target=None, # images
     info, out = pts['info'], {}
     for name, score in (('sic', 'prob'), ('aic', 'correct')):
         p = pts[score]
-        out[name] = torch.tensor([pic_auc(info[b, 1:-1], p[b, 1:-1], info[b, 0], info[b, -1], p[b, 0], p[b, -1],
-                                          min_pred_value, monotone, n_points) for b in range(len(p))], dtype=torch.float32)
+        aucs = [pic_auc(info[b, 1:-1], p[b, 1:-1], info[b, 0], info[b, -1], p[b, 0], p[b, -1], min_pred_value, monotone,
+                        n_points) for b in range(len(p))]
+        out[name] = torch.tensor(aucs, dtype=torch.float32)
     return out

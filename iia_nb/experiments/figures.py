@@ -12,7 +12,6 @@ from ..viz import overlay, _as_hwc
 from ..methods.registry import display_of, label_of
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from ..core import normalize
 from PIL import Image
 
@@ -124,7 +123,7 @@ def plot_randomization(result, # a `Randomization` (`experiments.sanity`)
     s = result.summary[result.summary.metric == metric]
     if s.empty: raise ValueError(f"no {metric!r} in this result; it has {sorted(result.summary.metric.unique())}")
     if ax is None: _, ax = plt.subplots(figsize=(6, 3.4))
-    palette = dict(zip(s.method.unique(), sns.color_palette('tab10', s.method.nunique())))
+    palette = {m: plt.get_cmap('tab10')(k % 10) for k, m in enumerate(s.method.unique())}
     for method, g in s.groupby('method', sort=False):
         steps, mean = np.r_[0, g.step], np.r_[1., g['mean']]
         ax.plot(
@@ -175,6 +174,7 @@ def plot_maps(
 def plot_data_randomization(result, # the `Randomization` of `data_randomization`
                              metric:str='spearman_abs', ax=None, title:str|None=None):
     "Boxplot of `metric` per method over the images (thesis Figure 8); returns the figure."
+    import seaborn as sns          # loaded when this figure is drawn, not with the package (a third of a second)
     d = result.per_image[result.per_image.metric == metric]
     if ax is None: _, ax = plt.subplots(figsize=(5.5, 3))
     sns.boxplot(data=d, x='method', y='value', ax=ax, color='lightsteelblue', fliersize=0)

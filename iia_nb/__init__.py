@@ -26,7 +26,7 @@ from .methods.registry import explain, register
 from .methods._engine import memory_budget
 from .metrics.registry import METRICS
 from .experiments.evaluate import evaluate
-from .experiments.runner import experiment, run, summary
+from .experiments.runner import experiment, run, run_experiment, summary
 from .experiments.sanity import cascading_randomization, independent_randomization, data_randomization
 from .viz import overlay, show_maps
 from .explorer import explore

@@ -12,7 +12,8 @@ from .data.images import transform_for
 from .data.bench import SyntheticBench
 from .models.backbone import backbone
 from .models.zoo import class_names
-from .methods.registry import explain, method_info, methods as registered, display_of, label_of
+from fastcore.basics import patch
+from .methods.registry import explain, method_options, methods as registered, display_of, label_of
 from .metrics.perturbation import perturbation_curve, curve_auc, FRACTIONS
 from .viz import overlay
 try: import ipywidgets as widgets                  # a dev requirement: `explore` says so when it is missing
@@ -42,7 +43,7 @@ LAYER_SETS = {'L': (-1,), 'L-1': (-2,), 'L-1, L': (-2, -1), 'L-2, L-1, L': (-3, 
 
 def explorer_figure(model, x1:torch.Tensor, # model; one image [1,3,H,W] normalised for it
                     method:str, target:int, # the method and the explained class
-                    options:dict|None=None, # options for `explain` (n, layers, ...)
+                    options:dict|None=None, # options for `explain` (n, points, ...)
                     title:str='') -> tuple:
     "`(figure, map [H,W], deletion curve [F])`: the map as its method displays it, and the DEL curve with its area."
     maps = explain(model, x1, method, target=target, **(options or {})).detach()
@@ -63,7 +64,7 @@ def figure_png(fig) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=80); plt.close(fig)
     return buf.getvalue()
 
-# %% ../nbs/50_experiments/63_explorer.ipynb #99bfa35f
+# %% ../nbs/50_experiments/63_explorer.ipynb #d66bc553
 class Explorer:
     "The state and widgets of `explore`; `.view` is what a notebook displays, `.update()` redraws."
     def __init__(self, model, images, methods=None, k:int=5, n:int=8, method:str|None=None):
@@ -92,34 +93,40 @@ class Explorer:
         self.view = W.VBox([W.HBox([controls, self.figure]), self.status])
         self.update()
 
-    def _top(self, i:int) -> list:
-        with torch.no_grad(): p = self.model(self.x[i:i + 1]).softmax(-1)[0]
-        top = p.topk(min(self.k, len(p)))
-        return [(f'{self.classes[c]} ({v:.0%})', int(c)) for v, c in zip(top.values.tolist(), top.indices.tolist())]
+# %% ../nbs/50_experiments/63_explorer.ipynb #551c37c7
+@patch
+def _top(self:Explorer, i:int) -> list:
+    with torch.no_grad(): p = self.model(self.x[i:i + 1]).softmax(-1)[0]
+    top = p.topk(min(self.k, len(p)))
+    return [(f'{self.classes[c]} ({v:.0%})', int(c)) for v, c in zip(top.values.tolist(), top.indices.tolist())]
 
-    def _new_image(self, _):
-        "A new image: its own top-k classes, its top-1 chosen, one redraw."
-        self._quiet, top = True, self._top(self.image.value)
-        try: self.target.options, self.target.value = top, top[0][1]
-        finally: self._quiet = False
-        self.update()
+@patch
+def _new_image(self:Explorer, _):
+    "A new image: its own top-k classes, its top-1 chosen, one redraw."
+    self._quiet, top = True, self._top(self.image.value)
+    try: self.target.options, self.target.value = top, top[0][1]
+    finally: self._quiet = False
+    self.update()
 
-    def options(self) -> dict:
-        "The chosen options for the chosen method (only those it has)."
-        has = method_info(self.method.value).defaults
-        self.n.disabled, self.layers.disabled = 'n' not in has, 'layers' not in has
-        return {k: v for k, v in dict(n=self.n.value, layers=LAYER_SETS[self.layers.value]).items() if k in has}
+@patch
+def options(self:Explorer) -> dict:
+    "The chosen options for the chosen method (only those it has)."
+    opts = method_options(self.method.value, dict(n=self.n.value, points=LAYER_SETS[self.layers.value]))
+    self.n.disabled, self.layers.disabled = 'n' not in opts, 'points' not in opts
+    return opts
 
-    def update(self):
-        "Recompute the map and the curve for the current controls and show them."
-        i, m = self.image.value, self.method.value
-        try:
-            fig, _, _ = explorer_figure(self.model, self.x[i:i + 1], m, self.target.value, self.options(),
-                                        title=f'{self.names[i]}: class {self.classes[self.target.value]}')
-            self.figure.value = figure_png(fig)
-            self.status.value = f'<small>{m} with {self.options() or "its defaults"}</small>'
-        except Exception as e: self.status.value = f'<b>{type(e).__name__}</b>: {e}'
+@patch
+def update(self:Explorer):
+    "Recompute the map and the curve for the current controls and show them."
+    i, m = self.image.value, self.method.value
+    try:
+        fig, _, _ = explorer_figure(self.model, self.x[i:i + 1], m, self.target.value, self.options(),
+                                    title=f'{self.names[i]}: class {self.classes[self.target.value]}')
+        self.figure.value = figure_png(fig)
+        self.status.value = f'<small>{m} with {self.options() or "its defaults"}</small>'
+    except Exception as e: self.status.value = f'<b>{type(e).__name__}</b>: {e}'
 
+# %% ../nbs/50_experiments/63_explorer.ipynb #39cd6952
 def explore(model, # the classifier (timm/torchvision or one of `load_model`'s)
             images, # a dict of images (`sample_images()`), a `SyntheticBench`, a [0,1] tensor [B,3,H,W] or a list
             methods=None, # method names to offer (default: every method for the model's kind)

@@ -30,7 +30,7 @@ class Explained(Attribution):
     def attribute(self, inputs, # images [B,3,H,W] normalised for the model, or a 1-tuple of them (Captum style)
                   target=None, # None (predicted class), an int, B ints or a tensor of them
                   n_steps:int|None=None, # path points `n` (methods with an `n` option; None: the method's default)
-                  **options): # further options of the method (`layers=` for DIX, ...)
+                  **options): # further options of the method (`points=` for DIX, ...)
         "Attributions shaped like `inputs`: `explain`'s `[B,H,W]` map on every channel."
         tup = isinstance(inputs, tuple)
         x = inputs[0] if tup else inputs
@@ -48,7 +48,7 @@ class IIA(Explained):
     family = 'iia'
 
 class DIX(Explained):
-    "DIX (any `dix*` preset, default DIX2; `layers=` chooses the layers) as a Captum `Attribution`."
+    "DIX (any `dix*` preset, default DIX2; `points=` chooses its layers) as a Captum `Attribution`."
     family = 'dix'
     def __init__(self, model, method:str='dix2'): super().__init__(model, method)
 

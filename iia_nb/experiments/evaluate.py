@@ -14,13 +14,13 @@ from ..core import check_images
 from ..metrics.registry import METRICS, SEG_COUNTS
 from ..metrics.perturbation import chunked_logits, model_device
 from ..metrics.segmentation import pixel_scores
-from ..methods.registry import METHODS, explain, method_info
+from ..methods.registry import METHODS, explain, method_info, method_options
 from ..data.images import transform_for, Preprocess
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'ANCHORS', 'oracle', 'weights_digest', 'code_digest', 'atomic_write', 'random_map', 'mask_map',
-           'constant_map', 'gaussian_map', 'evaluate', 'aggregate']
+__all__ = ['CACHE_VERSION', 'ANCHOR_MAPS', 'ANCHORS', 'oracle', 'weights_digest', 'code_digest', 'atomic_write', 'random_map',
+           'mask_map', 'constant_map', 'gaussian_map', 'evaluate', 'aggregate']
 
 # %% ../../nbs/50_experiments/50_evaluate.ipynb #1d3ee120
 def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
@@ -41,7 +41,7 @@ def oracle(kind:str='perfect', seed:int=0, cells:int|None=8):
     fn.__name__ = f'oracle_{kind}'
     return fn
 
-# %% ../../nbs/50_experiments/50_evaluate.ipynb #3b6d1894
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #74397b88
 CACHE_VERSION = 3
 _CODE = [Path(__file__).parents[1]/p for p in ('methods/_engine.py', 'models/backbone.py', 'models/hooks.py')] \
     if '__file__' in globals() else []
@@ -59,6 +59,7 @@ def weights_digest(model:nn.Module) -> str:
     "A digest of every parameter and buffer of `model` (names and values)."
     return _digest(*[x for k, v in model.state_dict().items() for x in (k, v)])
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #b240d2a5
 _ADDRESS = re.compile(r' at 0x[0-9a-fA-F]+')
 
 def _value_key(v, where:str, depth:int=0):
@@ -105,6 +106,7 @@ def code_digest(fn, depth:int=0) -> str:
     try: return _digest(inspect.getsource(f), key)
     except (OSError, TypeError): return _digest(getattr(f, '__qualname__', repr(f)), key)
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #e65827e2
 def atomic_write(path:Path, write): # write(tmp_path) writes the whole file
     "Write a file atomically: `write` fills a temporary file beside `path`, renamed over it only when complete."
     path = Path(path); tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
@@ -132,7 +134,7 @@ def _load(path:Path) -> dict|None:
         warnings.warn(f"unreadable cache entry {path} ({type(e).__name__}); recomputing it", stacklevel=2)
         return None
 
-# %% ../../nbs/50_experiments/50_evaluate.ipynb #f01518ea
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #7860b8dc
 def random_map(model, x, target):
     "Anchor: an i.i.d. uniform random map per image (seeded: the same for the same image size)."
     g = torch.Generator().manual_seed(0)
@@ -152,35 +154,39 @@ def gaussian_map(model, x, target, sigma:float=0.25):
     yy, xx = torch.meshgrid(torch.linspace(-.5, .5, H), torch.linspace(-.5, .5, W), indexing='ij')
     return torch.exp(-(yy**2 + xx**2)/(2*sigma**2)).expand(len(x), H, W).to(x.device)
 
-ANCHORS = dict(random=random_map, mask=mask_map, constant=constant_map, gaussian=gaussian_map)
+ANCHOR_MAPS = dict(random=random_map, mask=mask_map, constant=constant_map, gaussian=gaussian_map)
+# the old name (deprecated, for one release); `separation.ANCHORS` names the two anchors a metric is judged by
+ANCHORS = ANCHOR_MAPS
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #d7f2826b
 _ROWS_OFF = ('iia', 'dix')   # families whose engine sizes its own expanded rows: left at their own chunking
 
-def _method_fns(methods, method_options, rows:int|None=None) -> dict:
+def _method_fns(methods, options, rows:int|None=None) -> dict:
     """`{name: (fn(model, x, target[, masks]), identity)}`: what runs, and what the cache key records of it. Methods
     that take `batch_size` get `rows` unless their options set it (it changes the chunks, not the maps)."""
     if isinstance(methods, str): methods = [methods]
-    opts = method_options or {}
+    opts = options or {}
     if isinstance(methods, dict):
         bad = [k for k, v in methods.items() if not callable(v)]
         if bad: raise TypeError(f"methods must map names to callables (model, x, target) -> maps; not callable: {bad}")
         return {k: (v, (k, code_digest(v))) for k, v in methods.items()}
-    unknown = [m for m in methods if m not in METHODS and m not in ANCHORS]
+    unknown = [m for m in methods if m not in METHODS and m not in ANCHOR_MAPS]
     if unknown:
-        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}, the anchors {list(ANCHORS)}, or "
-                       "pass a dict name -> callable")
+        raise KeyError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}, the anchors "
+                       f"{list(ANCHOR_MAPS)}, or pass a dict name -> callable")
     def runs(m):
         o = dict(opts.get(m, {}))
         info = method_info(m)
-        if rows and 'batch_size' in info.options and info.family not in _ROWS_OFF: o.setdefault('batch_size', rows)
+        if rows and info.family not in _ROWS_OFF: o = {**method_options(m, dict(batch_size=rows)), **o}
         ident = (m, sorted((k, v) for k, v in opts.get(m, {}).items() if k != 'batch_size'), code_digest(info.fn))
         return (lambda model, x, target: explain(model, x, m, target, **o)), ident
-    return {m: (ANCHORS[m], (m, code_digest(ANCHORS[m]))) if m in ANCHORS else runs(m) for m in methods}
+    return {m: (ANCHOR_MAPS[m], (m, code_digest(ANCHOR_MAPS[m]))) if m in ANCHOR_MAPS else runs(m) for m in methods}
 
 def _call_method(fn, model, x, target, masks):
     if 'masks' in inspect.signature(fn).parameters: return fn(model, x, target, masks=masks)
     return fn(model, x, target)
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #a8c5775c
 def _load_items(dataset, idx, transform):
     items = [dataset[i] for i in idx]
     if any(len(it) not in (2, 3) for it in items):
@@ -245,7 +251,62 @@ def _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries
         changed |= set(need)
     return changed
 
-# %% ../../nbs/50_experiments/50_evaluate.ipynb #0bb12fd1
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #590ef931
+def _prepared(model:nn.Module, transform, device) -> tuple:
+    "`(model, device, transform, stats)`: the model in eval mode on `device`, the image transform, the normalisation."
+    if device is not None: model = model.to(device)
+    model.eval(); dev = model_device(model)
+    if isinstance(transform, str):
+        if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
+        transform = transform_for(model)
+    stats = transform if isinstance(transform, Preprocess) else transform_for(model)
+    return model, dev, transform, stats
+
+def _cache_folders(cache_dir, fns:dict, model:nn.Module) -> dict:
+    """`{method: folder}` of its cache entries, named by the cache version, the method's identity and the weights
+    (made if missing); None for every method without `cache_dir`."""
+    if cache_dir is None: return {n: None for n in fns}
+    wkey = weights_digest(model)
+    folders = {n: Path(cache_dir)/f'{n}-{_digest(CACHE_VERSION, ident, wkey)}' for n, (_, ident) in fns.items()}
+    for f in folders.values(): f.mkdir(parents=True, exist_ok=True)
+    return folders
+
+def _chunk(dataset, idx, transform, dev, channels_last:bool, groups) -> tuple:
+    """`(x, labels, masks)` of the items `idx`, on `dev` (channels-last when asked); masks required when a metric needs
+    them."""
+    x, labels, masks = _load_items(dataset, idx, transform)
+    x = check_images(x).to(dev, memory_format=torch.channels_last if channels_last else torch.preserve_format)
+    masks = None if masks is None else masks.to(dev)
+    if any('masks' in g.needs for g in groups) and masks is None:
+        raise ValueError("metric 'seg' needs a dataset that yields masks")
+    return x, labels, masks
+
+def _explained(model:nn.Module, x, labels, target:str, rows:int) -> tuple:
+    "`(logits, pred, t)`: the clean logits (once per image, for every metric), the model's class, the class explained."
+    logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)
+    pred = logits.argmax(-1)
+    return logits, pred, pred if target == 'predicted' else labels.to(x.device)
+
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #3e17455c
+def _maps_of(fn, folder, keys, model, x, t, masks) -> tuple:
+    "`(entries, miss)`: each image's cache entry, the maps that were missing computed (`miss`: their positions)."
+    entries = _entries(folder, keys)
+    miss = [j for j, e in enumerate(entries) if 'map' not in e]
+    if miss:
+        new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
+        for j, mp in zip(miss, new): entries[j].update(map=mp.float().cpu().clone(), target=int(t[j]))
+    return entries, miss
+
+def _table_rows(idx, name:str, labels, t, pred, entries, groups, gkey, wanted) -> list:
+    "One row per image: its index, the method, label, target and prediction, and the metric columns asked for."
+    out = []
+    for j, i in enumerate(idx):
+        row = dict(image=i, method=name, label=int(labels[j]), target=int(t[j]), pred=int(pred[j]))
+        for g in groups: row.update({c: v for c, v in entries[j]['metrics'][gkey[id(g)]].items() if c in wanted})
+        out.append(row)
+    return out
+
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #f886dd4f
 def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (image, label, mask)
              methods, # list of registered method names, or dict name -> callable(model, x, target[, masks]) -> maps
              metrics=('pos', 'neg', 'ins', 'del'), # names from METRICS
@@ -266,51 +327,30 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
     _check_args(metrics, target, batch_size, rows)
     fns = _method_fns(methods, method_options, rows)
     groups, gkw, gkey, wanted = _metric_plan(metrics, metric_options)
-    if device is not None: model = model.to(device)
-    model.eval(); dev = model_device(model)
-    if isinstance(transform, str):
-        if transform != 'auto': raise ValueError(f"transform must be 'auto', a callable or None, got {transform!r}")
-        transform = transform_for(model)
-    stats = transform if isinstance(transform, Preprocess) else transform_for(model)
-    wkey = weights_digest(model) if cache_dir is not None else ''
-    folders = {n: None if cache_dir is None else Path(cache_dir)/f'{n}-{_digest(CACHE_VERSION, ident, wkey)}'
-               for n, (_, ident) in fns.items()}
-    for f in folders.values():
-        if f is not None: f.mkdir(parents=True, exist_ok=True)
+    model, dev, transform, stats = _prepared(model, transform, device)
+    folders = _cache_folders(cache_dir, fns, model)
     idx_all = list(range(len(dataset))) if indices is None else [int(i) for i in indices]
     name_of, out = label or type(model).__name__, []
     with _memory_format(model, channels_last) as cl, \
          tqdm(total=len(idx_all)*len(fns), disable=not progress, unit='img', desc=name_of) as bar:
         for s in range(0, len(idx_all), batch_size):
             idx = idx_all[s:s + batch_size]
-            x, labels, masks = _load_items(dataset, idx, transform)
-            x = check_images(x).to(dev, memory_format=torch.channels_last if cl else torch.preserve_format)
-            masks = None if masks is None else masks.to(dev)
-            if any('masks' in g.needs for g in groups) and masks is None:
-                raise ValueError("metric 'seg' needs a dataset that yields masks")
-            logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)     # once per image, for every metric
-            pred = logits.argmax(-1); t = pred if target == 'predicted' else labels.to(dev)
+            x, labels, masks = _chunk(dataset, idx, transform, dev, cl, groups)
+            logits, pred, t = _explained(model, x, labels, target, rows)
             keys = [_digest(x[j], int(t[j])) for j in range(len(idx))]
             for name, (fn, _) in fns.items():
                 bar.set_description(f'{name_of} · {name}')
-                entries = _entries(folders[name], keys)
-                miss = [j for j, e in enumerate(entries) if 'map' not in e]
-                if miss:
-                    new = _call_method(fn, model, x[miss], t[miss], None if masks is None else masks[miss]).detach()
-                    for j, mp in zip(miss, new): entries[j].update(map=mp.float().cpu().clone(), target=int(t[j]))
+                entries, miss = _maps_of(fn, folders[name], keys, model, x, t, masks)
                 maps = torch.stack([e['map'] for e in entries]).to(dev)
                 changed = set(miss) | _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries,
                                                   rows, stats)
                 if folders[name] is not None:
                     for j in changed: _save(folders[name]/f'{keys[j]}.pt', entries[j])
-                for j, i in enumerate(idx):
-                    row = dict(image=i, method=name, label=int(labels[j]), target=int(t[j]), pred=int(pred[j]))
-                    for g in groups: row.update({c: v for c, v in entries[j]['metrics'][gkey[id(g)]].items()
-                                                 if c in wanted})
-                    out.append(row)
+                out += _table_rows(idx, name, labels, t, pred, entries, groups, gkey, wanted)
                 bar.update(len(idx))
     return pd.DataFrame(out)
 
+# %% ../../nbs/50_experiments/50_evaluate.ipynb #cde268a1
 def aggregate(df:pd.DataFrame) -> pd.DataFrame:
     """Mean per method (rows, in order of appearance) × metric (columns); PA/mIoU accumulated over images from the
     counts."""

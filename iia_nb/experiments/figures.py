@@ -11,10 +11,14 @@ from ..methods.registry import explain
 from ..viz import overlay, _as_hwc
 from ..methods.registry import display_of, label_of
 import matplotlib.pyplot as plt
+import seaborn as sns
+import numpy as np
+from ..core import normalize
 from PIL import Image
 
 # %% auto #0
-__all__ = ['figure_grid', 'save_png', 'explain_methods']
+__all__ = ['SCALES', 'figure_grid', 'png_bytes', 'save_png', 'explain_methods', 'scale_maps', 'plot_randomization', 'plot_maps',
+           'plot_data_randomization']
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #9e2ecf07
 def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W,3] images, values in [0,1] or uint8
@@ -68,13 +72,21 @@ def figure_grid(images, # B images: a tensor [B,3,H,W] or a list of [3,H,W]/[H,W
     if path is not None: save_png(fig, path, dpi=dpi, colours=colours)
     return fig
 
-def save_png(fig, path, dpi:int=80, colours:int|None=256) -> Path:
-    "Save `fig` as a PNG at `dpi`, reduced to a `colours` palette (None: full RGB); returns the path."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+# %% ../../nbs/50_experiments/53_figures.ipynb #9653a10c
+def png_bytes(fig, dpi:int=80, # resolution
+              colours:int|None=256, # palette size (None: full RGB)
+             ) -> bytes:
+    "`fig` as PNG bytes at `dpi`, reduced to a `colours` palette: what a notebook stores stays small."
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi); buf.seek(0)
     im = Image.open(buf).convert('RGB')
     if colours: im = im.quantize(colours, method=Image.Quantize.FASTOCTREE)
-    im.save(path, format='PNG', optimize=True)
+    out = io.BytesIO(); im.save(out, format='PNG', optimize=True)
+    return out.getvalue()
+
+def save_png(fig, path, dpi:int=80, colours:int|None=256) -> Path:
+    "Save `fig` as a PNG at `dpi`, reduced to a `colours` palette (None: full RGB); returns the path."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png_bytes(fig, dpi, colours))
     return path
 
 # %% ../../nbs/50_experiments/53_figures.ipynb #8973ae1c
@@ -92,3 +104,82 @@ def explain_methods(model, x:torch.Tensor, # model (eval mode) and images [B,3,H
         secs[name] = time.perf_counter() - t0
         if verbose: print(f'{name:>16}: {secs[name]:7.2f} s')
     return maps, secs
+
+# %% ../../nbs/50_experiments/53_figures.ipynb #46015e49
+SCALES = ('abs', 'minmax')
+
+def scale_maps(maps:torch.Tensor, scale:str='abs') -> torch.Tensor:
+    """Maps `[B,H,W]` in [0,1]: `|m|/max|m|` ('abs', Adebayo et al.'s grey-scale maps) or min-max of the signed map
+    ('minmax')."""
+    if scale == 'minmax': return normalize(maps)
+    if scale != 'abs': raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    a = maps.abs().float()
+    top = a.flatten(1).max(1).values.view(-1, 1, 1)
+    return torch.where(top > 0, a/top.clamp_min(1e-30), torch.zeros_like(a))
+
+# %% ../../nbs/50_experiments/53_figures.ipynb #2aae4b07
+def plot_randomization(result, # a `Randomization` (`experiments.sanity`)
+                        metric:str='spearman_abs', ax=None, title:str|None=None):
+    "Mean `metric` (with its 95% band) against the randomization steps, one line per method; returns the figure."
+    s = result.summary[result.summary.metric == metric]
+    if s.empty: raise ValueError(f"no {metric!r} in this result; it has {sorted(result.summary.metric.unique())}")
+    if ax is None: _, ax = plt.subplots(figsize=(6, 3.4))
+    palette = {m: plt.get_cmap('tab10')(k % 10) for k, m in enumerate(s.method.unique())}
+    for method, g in s.groupby('method', sort=False):
+        steps, mean = np.r_[0, g.step], np.r_[1., g['mean']]
+        ax.plot(
+            steps, mean, marker='o', ms=3, label=method, color=palette[method], ls='--' if 'edge' in method else '-'
+        )
+        ax.fill_between(steps, np.r_[1., g.ci_low], np.r_[1., g.ci_high], color=palette[method], alpha=0.15, lw=0)
+    ax.set_xticks(range(len(result.steps) + 1), ['trained'] + result.steps, rotation=60, ha='right', fontsize=7)
+    ax.axhline(0, color='grey', lw=0.5)
+    ax.set_ylabel(metric)
+    ax.set_xlabel(
+        f"{result.mode} randomization"
+        + (' (cumulative, from the output)' if result.mode == 'cascading' else ' (one layer at a time)')
+    )
+    ax.legend(fontsize=7, ncol=2); ax.set_title(title or '', fontsize=9)
+    ax.figure.tight_layout()
+    return ax.figure
+
+# %% ../../nbs/50_experiments/53_figures.ipynb #6d64257f
+def plot_maps(
+    result, # a `Randomization` (`experiments.sanity`)
+    image: int = 0,
+    methods=None,
+    display=None,
+    every: int = 1,
+    size: float = 1.1,
+    scale: str = 'abs',
+):
+    """Strips: one row per method, the trained model's map then the map after each `every`-th step; `display` = the
+    image in [0,1]."""
+    methods = list(methods or result.maps)
+    steps = list(range(0, len(result.steps) + 1, every))
+    if steps[-1] != len(result.steps): steps.append(len(result.steps))
+    cols = len(steps) + (display is not None)
+    fig, axs = plt.subplots(len(methods), cols, figsize=(size*cols, size*len(methods)), squeeze=False)
+    for r, m in enumerate(methods):
+        row = scale_maps(result.maps[m][steps, image].cpu(), scale)
+        if display is not None:
+            axs[r, 0].imshow(display.permute(1, 2, 0).cpu().clamp(0, 1).numpy())
+        for c, k in enumerate(steps):
+            ax = axs[r, c + (display is not None)]
+            ax.imshow(row[c].numpy(), cmap='gray', vmin=0, vmax=1)
+            if r == 0: ax.set_title('trained' if k == 0 else result.steps[k - 1], fontsize=6, rotation=30)
+        axs[r, 0].set_ylabel(m, fontsize=7)
+    for ax in axs.flat: ax.set_xticks([]); ax.set_yticks([])
+    fig.tight_layout(pad=0.2)
+    return fig
+
+def plot_data_randomization(result, # the `Randomization` of `data_randomization`
+                             metric:str='spearman_abs', ax=None, title:str|None=None):
+    "Boxplot of `metric` per method over the images (thesis Figure 8); returns the figure."
+    d = result.per_image[result.per_image.metric == metric]
+    if ax is None: _, ax = plt.subplots(figsize=(5.5, 3))
+    sns.boxplot(data=d, x='method', y='value', ax=ax, color='lightsteelblue', fliersize=0)
+    sns.stripplot(data=d, x='method', y='value', ax=ax, color='k', size=2, alpha=0.5)
+    ax.axhline(0, color='grey', lw=0.5); ax.set_ylabel(metric); ax.set_xlabel('')
+    ax.set_title(title or 'true vs permuted labels', fontsize=9); ax.tick_params(labelsize=7)
+    ax.figure.tight_layout()
+    return ax.figure

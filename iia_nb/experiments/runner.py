@@ -29,11 +29,11 @@ from .stats import bca, bca_interval
 from ..models.zoo import CHECKPOINTS
 
 # %% auto #0
-__all__ = ['BENCH_DATA', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX',
+__all__ = ['BENCH_DATA', 'run', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX',
            'CNN_OPTIONS', 'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS',
            'FULL_OPTIONS', 'ALL_ANCHORS', 'SAMPLE_METRICS', 'VIT_SAMPLE_OPTIONS', 'environment', 'file_digest',
            'weights_provenance', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table', 'Experiment',
-           'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths', 'run',
+           'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths', 'run_experiment',
            'merge_shards', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
@@ -133,7 +133,7 @@ class Experiment:
     "Methods × metrics for one model on one dataset."
     name:str # names the result files
     model:str # a `load_model` name
-    data:str # 'bench', 'bench_two', 'bench_v2', 'bench_v2_two', 'photos', 'imagenet' or 'imagenet-seg'
+    data:str # 'bench' (version 1), 'bench_v1_two', 'bench_v2', 'bench_v2_two', 'photos', 'imagenet', 'imagenet-seg'
     methods:list # registered method names, or 'name:preset' strings for the options in `options`
     metrics:list # names from `metrics.METRICS`
     n:int=100 # images
@@ -158,9 +158,10 @@ class _NoLabel(torch.utils.data.Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, i): x, m = self.ds[i]; return x, -1, m
 
-BENCH_DATA = dict(bench=dict(), bench_two=dict(two_objects=True), bench_v2=dict(version=2),
+BENCH_DATA = dict(bench=dict(), bench_v1_two=dict(two_objects=True), bench_v2=dict(version=2),
                   bench_v2_two=dict(version=2, two_objects=True))
-BENCH_DATA['bench2'] = BENCH_DATA['bench_two']     # the old name of version 1's two-object split (deprecated)
+# old names of version 1's two-object split (deprecated, for one release)
+BENCH_DATA |= dict(bench_two=BENCH_DATA['bench_v1_two'], bench2=BENCH_DATA['bench_v1_two'])
 
 def sample_indices(exp:Experiment, size:int) -> list:
     "The dataset items of `exp`: the first `n`, or `n` drawn without replacement by `exp.sample_seed` (sorted)."
@@ -230,8 +231,9 @@ def _write_results(df, env, paths):
     atomic_write(csv, lambda tmp: df.to_csv(tmp, index=False))
     atomic_write(js, lambda tmp: Path(tmp).write_text(json.dumps(env, indent=1, default=str)))
 
-# %% ../../nbs/50_experiments/51_runner.ipynb #bbc04f6a
-def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (required when sharded)
+# %% ../../nbs/50_experiments/51_runner.ipynb #19c026aa
+def run_experiment(exp:Experiment, # the experiment
+                   out_dir=None, # folder for NAME.csv and NAME.env.json (required when sharded)
         cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/MODEL, shared by its experiments
         batch_size:int=16, device=None, progress:bool=True,
         shard=None, # 'k/K' or (k, K): this run's share of the images (every K-th from k); see `merge_shards`
@@ -269,6 +271,9 @@ def run(exp:Experiment, out_dir=None, # folder for NAME.csv and NAME.env.json (r
         if rank == 0: df = merge_shards(exp.name, out, overwrite=True)
     return df
 
+run = run_experiment   # its old name (deprecated, for one release; `iia-explain`'s function is `cli.run`)
+
+# %% ../../nbs/50_experiments/51_runner.ipynb #27d82043
 def merge_shards(name:str, out_dir, overwrite:bool=False) -> pd.DataFrame:
     "Merge the K shard files of experiment `name` in `out_dir` into NAME.csv (and its env file); all K must be there."
     out = Path(out_dir); found = sorted(out.glob(f'{name}.shard-*-of-*.csv'))
@@ -312,7 +317,7 @@ def summary(df:pd.DataFrame, n_boot:int=2000, alpha:float=0.05, seed:int=0) -> p
                              note=TOO_FEW if n < 2 else ''))
     return pd.DataFrame(rows)
 
-# %% ../../nbs/50_experiments/51_runner.ipynb #27852a19
+# %% ../../nbs/50_experiments/51_runner.ipynb #2b353a25
 CNN_METHODS = ['gradcam', 'gradcam++', 'liftcam', 'ablationcam', 'ig', 'guided_ig', 'blur_ig', 'fullgrad', 'layercam',
                'xgradcam', 'scorecam', 'rise', 'reciprocam', 'ttame', 'dix2', 'dix3', 'iia2', 'iia3']
 VIT_METHODS = ['rollout', 'gae', 'tattr', 'vit_gradcam', 'rise', 'vit_reciprocam', 'ttame', 'dix2', 'dix3', 'iia2',
@@ -322,8 +327,8 @@ ABLATION_IIA = ['iia_img', 'iia_act', 'ig', 'iia2_l1', 'iia2', 'iia3']
 ABLATION_DIX = ['dix1', 'dix2_mul', 'dix3_grads', 'dix2', 'dix3']
 
 # what the offline runs change from the methods' defaults, to fit a 2-core CPU (see the markdown above)
-CNN_OPTIONS = {'rise': dict(n=500), 'guided_ig': dict(steps=50)}
-VIT_OPTIONS = {'rise': dict(n=500), 'iia3': dict(n=5)}
+CNN_OPTIONS = {'rise': dict(n_masks=500), 'guided_ig': dict(n=50)}
+VIT_OPTIONS = {'rise': dict(n_masks=500), 'iia3': dict(n=5)}
 LITE_METHODS = [m for m in CNN_METHODS if m != 'ttame']          # T-TAME is trained here for the benchmark models only
 
 # version 2 of the benchmark: the anchors run beside the methods
@@ -359,7 +364,7 @@ EXPERIMENTS = {e.name: e for e in [
 
 # the papers' full settings on version 2, for a GPU (`59_separation`): 1,000 test images, RISE with the paper's
 # 4,000 masks, every other method at its defaults (Guided IG 200 steps, IIA and DIX at n = 10)
-FULL_OPTIONS = {'rise': dict(n=4000)}
+FULL_OPTIONS = {'rise': dict(n_masks=4000)}
 EXPERIMENTS |= {f'{k}_full': replace(EXPERIMENTS[k], name=f'{k}_full', n=1000, options=FULL_OPTIONS)
                 for k in ('bench2_cnn', 'bench2_vit', 'ablation_iia_v2', 'ablation_dix_v2', 'released_v2')}
 
@@ -368,13 +373,14 @@ def experiment(name:str, **changes) -> Experiment:
     if name not in EXPERIMENTS: raise KeyError(f"unknown experiment {name!r}; choose from {sorted(EXPERIMENTS)}")
     return replace(EXPERIMENTS[name], **changes)
 
+# %% ../../nbs/50_experiments/51_runner.ipynb #0ce9f2a3
 # samples that represent the benchmark (`70_validity`): 512 images drawn at random (seed 2026) from the first 2,000 of
 # version 2's test split, misclassified ones included; every anchor; the fine grid and the threshold-free scores
 # beside the papers' metrics; run in shards (`--shard k/8`), merged when all are in. On the ViT, IIA and DIX run
 # at n = 5 together (one n inside a comparison; n = 10 for IIA3 costs 1,000 passes per image on a CPU).
 ALL_ANCHORS = ['mask', 'random', 'constant', 'gaussian']
 SAMPLE_METRICS = V2_METRICS + ['pos_fine', 'neg_fine', 'ins_fine', 'del_fine']
-VIT_SAMPLE_OPTIONS = {'rise': dict(n=500), **{m: dict(n=5) for m in ('iia2', 'iia3', 'dix2', 'dix3')}}
+VIT_SAMPLE_OPTIONS = {'rise': dict(n_masks=500), **{m: dict(n=5) for m in ('iia2', 'iia3', 'dix2', 'dix3')}}
 EXPERIMENTS |= {e.name: e for e in [
     Experiment('v2_cnn', 'bench2_cnn', 'bench_v2', CNN_METHODS + ALL_ANCHORS, SAMPLE_METRICS, n=512,
                options=CNN_OPTIONS, sample_seed=2026),
@@ -395,7 +401,7 @@ def run_sharded(exp:Experiment, out_dir, batch_size:int=16, device=None, progres
     sharded = int(os.environ.get('WORLD_SIZE', '1')) > 1
     if sharded: dist.init_process_group('nccl' if torch.cuda.is_available() and device != 'cpu' else 'gloo')
     try:
-        df = run(exp, out_dir, batch_size=batch_size, device=device, progress=progress, shard=shard,
+        df = run_experiment(exp, out_dir, batch_size=batch_size, device=device, progress=progress, shard=shard,
                  overwrite=overwrite)
         whole = parse_shard(shard)[1] == 1
         if _rank_world()[0] == 0 and whole:

@@ -4,30 +4,31 @@
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #14cca3b4
 from __future__ import annotations
-import contextlib, inspect
+import contextlib
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.meta import delegates
 from ..core import check_images, normalize
-from ..methods.registry import explain, methods as registered_methods
+from ..methods.registry import explain, method_options, methods as registered_methods
 from ..models.backbone import backbone
 from scipy.stats import spearmanr, pearsonr
 from skimage.feature import hog
 from skimage.metrics import structural_similarity
-from scipy.stats import t as student
-import matplotlib.pyplot as plt
 from ..models.hooks import hooks
+from .stats import t_interval
+# the figures are drawn in `experiments.figures`; importable from here too, as before, for one release
+from .figures import SCALES, scale_maps, plot_randomization, plot_maps, plot_data_randomization
 
 # %% auto #0
-__all__ = ['GRANULARITIES', 'SIMILARITIES', 'SCALES', 'ORDERS', 'SANITY_METHODS', 'Layer', 'parameter_layers', 'reinitialize',
-           'randomized', 'scale_maps', 'map_similarity', 't_interval', 'edge_map', 'Randomization', 'summarize',
-           'cascading_randomization', 'independent_randomization', 'plot_randomization', 'plot_maps', 'methods_for',
-           'data_randomization', 'plot_data_randomization']
+__all__ = ['GRANULARITIES', 'SIMILARITIES', 'ORDERS', 'MODES', 'SANITY_METHODS', 'Layer', 'parameter_layers', 'reinitialize',
+           'randomized', 'map_similarity', 'edge_map', 'Randomization', 'summarize', 'randomization_test',
+           'cascading_randomization', 'independent_randomization', 'methods_for', 'data_randomization']
 
-# %% ../../nbs/50_experiments/54_sanity.ipynb #9a6124a5
+# %% ../../nbs/50_experiments/54_sanity.ipynb #b859f261
 _NORMS = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
 GRANULARITIES = ('layer', 'stage')
 
@@ -73,6 +74,7 @@ def _label(name:str, model:nn.Module) -> str:
     "A module name for display; the model itself (its own tokens) is named by its parameters."
     return name or '+'.join(n for n, _ in model.named_parameters(recurse=False))
 
+# %% ../../nbs/50_experiments/54_sanity.ipynb #e51d072c
 def parameter_layers(model:nn.Module, x:torch.Tensor, # model or Backbone; images (the first one runs the forward pass)
                      granularity:str='layer', # 'layer' or 'stage' (see above)
                     ) -> list:
@@ -132,17 +134,6 @@ class _Randomizer:
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #ca380b9d
 SIMILARITIES = ('spearman_abs', 'spearman', 'ssim', 'hog')
-SCALES = ('abs', 'minmax')
-
-def scale_maps(maps:torch.Tensor, scale:str='abs') -> torch.Tensor:
-    """Maps `[B,H,W]` in [0,1]: `|m|/max|m|` ('abs', Adebayo et al.'s grey-scale maps) or min-max of the signed map
-    ('minmax')."""
-    if scale == 'minmax': return normalize(maps)
-    if scale != 'abs': raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
-    a = maps.abs().float()
-    top = a.flatten(1).max(1).values.view(-1, 1, 1)
-    return torch.where(top > 0, a/top.clamp_min(1e-30), torch.zeros_like(a))
-
 def _corr(a:np.ndarray, b:np.ndarray, rank:bool) -> float:
     if np.array_equal(a, b): return 1.0
     if a.std() == 0 or b.std() == 0: return 0.0                 # a constant map ranks nothing: no agreement
@@ -173,17 +164,6 @@ def map_similarity(original:torch.Tensor, other:torch.Tensor, # maps [B,H,W] (ra
         out[m] = np.asarray(v, dtype=float)
     return out
 
-# %% ../../nbs/50_experiments/54_sanity.ipynb #78846894
-def t_interval(values, level:float=0.95) -> tuple:
-    """`(mean, low, high, n)` of the finite `values`: the Student-t interval of the mean (NaN bounds for fewer than two
-    values)."""
-    v = np.asarray(values, dtype=float); v = v[np.isfinite(v)]
-    if len(v) == 0: return float('nan'), float('nan'), float('nan'), 0
-    mean = float(v.mean())
-    if len(v) < 2: return mean, float('nan'), float('nan'), 1
-    half = float(student.ppf(0.5 + level/2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
-    return mean, mean - half, mean + half, len(v)
-
 # %% ../../nbs/50_experiments/54_sanity.ipynb #c55ac06a
 def edge_map(model:nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
     "The control: Sobel gradient magnitude of the channel-mean image `[B,H,W]` (ignores `model` and `target`)."
@@ -192,11 +172,6 @@ def edge_map(model:nn.Module, x:torch.Tensor, target=None) -> torch.Tensor:
     img = F.pad(x.mean(1, keepdim=True), (1, 1, 1, 1), mode='replicate')
     gx, gy = F.conv2d(img, k.view(1, 1, 3, 3)), F.conv2d(img, k.t().reshape(1, 1, 3, 3))
     return (gx**2 + gy**2).sqrt()[:, 0]
-
-def _accepts(fn, key:str) -> bool:
-    try: ps = inspect.signature(fn).parameters
-    except (TypeError, ValueError): return True
-    return key in ps or any(p.kind == p.VAR_KEYWORD for p in ps.values())
 
 def _resolve_methods(method, options:dict) -> dict:
     """`{label: fn(model, x, target)}` for `method` (a name, a callable, a list or a dict of them), `options` routed
@@ -210,10 +185,10 @@ def _resolve_methods(method, options:dict) -> dict:
     for label, m in items:
         if isinstance(m, str):
             if m not in reg: raise KeyError(f"unknown method {m!r}; choose from {sorted(reg)} or pass a callable")
-            opts = {k: v for k, v in options.items() if _accepts(reg[m].fn, k)}
+            opts = method_options(m, options)
             out[label] = lambda model, x, t, m=m, opts=opts: explain(model, x, m, t, **opts)
         elif callable(m):
-            opts = {k: v for k, v in options.items() if _accepts(m, k)}
+            opts = method_options(m, options)
             out[label] = lambda model, x, t, m=m, opts=opts: m(model, x, t, **opts)
         else: raise TypeError(f"a method is a registered name or a callable, got {type(m).__name__}")
         used |= set(opts)
@@ -231,8 +206,9 @@ def _seeded(seed:int, device):
             yield
     finally: np.random.set_state(state)
 
-# %% ../../nbs/50_experiments/54_sanity.ipynb #92cbda6b
+# %% ../../nbs/50_experiments/54_sanity.ipynb #77fa0a68
 ORDERS = ('top_down', 'bottom_up')
+MODES = ('cascading', 'independent')
 
 @dataclass
 class Randomization:
@@ -267,7 +243,25 @@ def _rows(mode, step, layer, method, sims:dict) -> list:
     return [dict(mode=mode, method=method, step=step, layer=layer, image=i, metric=m, value=float(v))
             for m, vals in sims.items() for i, v in enumerate(vals)]
 
-def _randomization(model, x, method, target, mode, order, granularity, layers, seed, metrics, scale, retarget, options):
+# %% ../../nbs/50_experiments/54_sanity.ipynb #33d40944
+def randomization_test(
+    model: nn.Module,
+    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+    method,  # registered name, callable(model, x, target), or a list / {label: method} dict of them
+    mode: str = 'cascading',  # 'cascading' (one more layer random at each step) or 'independent' (one layer alone)
+    target=None,  # None (the trained model's prediction), an int, or B ints; fixed for every step
+    order: str = 'top_down',  # 'top_down' (from the output, the paper) or 'bottom_up'
+    granularity: str = 'layer',  # 'layer' or 'stage' (see `parameter_layers`)
+    layers=None,  # explicit `Layer`s / module names (bottom up) instead of `granularity`
+    seed: int = 0,  # seeds the re-initialisation and every method's own randomness
+    metrics=SIMILARITIES,  # similarities to compute (see `map_similarity`)
+    scale: str = 'abs',  # see `map_similarity`
+    retarget: bool = False,  # True: explain each randomized model's own prediction (the released code)
+    **options,  # passed to the methods that take them (e.g. n=4)
+) -> Randomization:
+    """Model parameter randomization, cascading or independent: the similarity of each step's maps to the trained
+    model's."""
+    if mode not in MODES: raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     bb = backbone(model); x = check_images(x)
     if order not in ORDERS: raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
     fns = _resolve_methods(method, options)
@@ -289,99 +283,18 @@ def _randomization(model, x, method, target, mode, order, granularity, layers, s
     return Randomization(mode, [l.name for l in layers], per_image, summarize(per_image),
                          {k: torch.stack(v) for k, v in maps.items()}, x)
 
-def cascading_randomization(
-    model: nn.Module,
-    x: torch.Tensor,  # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-    method,  # registered name, callable(model, x, target), or a list / {label: method} dict of them
-    target=None,  # None (the trained model's prediction), an int, or B ints; fixed for every step
-    order: str = 'top_down',  # 'top_down' (from the output, the paper) or 'bottom_up'
-    granularity: str = 'layer',  # 'layer' or 'stage' (see `parameter_layers`)
-    layers=None,  # explicit `Layer`s / module names (bottom up) instead of `granularity`
-    seed: int = 0,  # seeds the re-initialisation and every method's own randomness
-    metrics=SIMILARITIES,
-    scale: str = 'abs',  # see `map_similarity`
-    retarget: bool = False,  # True: explain each randomized model's own prediction (the released code)
-    **options,  # passed to the methods that take them (e.g. n=4)
-) -> Randomization:
+# %% ../../nbs/50_experiments/54_sanity.ipynb #b3aca42b
+@delegates(randomization_test, keep=True, but=['mode', 'target'])
+def cascading_randomization(model:nn.Module, x:torch.Tensor, method, target=None, **kwargs) -> Randomization:
     """Cascading randomization: step k re-initialises one more layer (from the output down); similarity of each step's
-    maps to the trained model's."""
-    return _randomization(
-        model, x, method, target, 'cascading', order, granularity, layers, seed, metrics, scale, retarget, options
-    )
+    maps to the trained model's (options as `randomization_test`)."""
+    return randomization_test(model, x, method, 'cascading', target, **kwargs)
 
-def independent_randomization(
-    model: nn.Module,
-    x: torch.Tensor,
-    method,
-    target=None,
-    order: str = 'top_down',
-    granularity: str = 'layer',
-    layers=None,
-    seed: int = 0,
-    metrics=SIMILARITIES,
-    scale: str = 'abs',
-    retarget: bool = False,
-    **options
-) -> Randomization:
-    """Independent randomization: step k re-initialises only the k-th layer from the output (arguments as
-    `cascading_randomization`)."""
-    return _randomization(
-        model, x, method, target, 'independent', order, granularity, layers, seed, metrics, scale, retarget, options
-    )
-
-# %% ../../nbs/50_experiments/54_sanity.ipynb #b1d5cf4e
-def plot_randomization(result:Randomization, metric:str='spearman_abs', ax=None, title:str|None=None):
-    "Mean `metric` (with its 95% band) against the randomization steps, one line per method; returns the figure."
-    import matplotlib.pyplot as plt, seaborn as sns
-    s = result.summary[result.summary.metric == metric]
-    if s.empty: raise ValueError(f"no {metric!r} in this result; it has {sorted(result.summary.metric.unique())}")
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.4))
-    palette = dict(zip(s.method.unique(), sns.color_palette('tab10', s.method.nunique())))
-    for method, g in s.groupby('method', sort=False):
-        steps, mean = np.r_[0, g.step], np.r_[1., g['mean']]
-        ax.plot(
-            steps, mean, marker='o', ms=3, label=method, color=palette[method], ls='--' if 'edge' in method else '-'
-        )
-        ax.fill_between(steps, np.r_[1., g.ci_low], np.r_[1., g.ci_high], color=palette[method], alpha=0.15, lw=0)
-    ax.set_xticks(range(len(result.steps) + 1), ['trained'] + result.steps, rotation=60, ha='right', fontsize=7)
-    ax.axhline(0, color='grey', lw=0.5)
-    ax.set_ylabel(metric)
-    ax.set_xlabel(
-        f"{result.mode} randomization"
-        + (' (cumulative, from the output)' if result.mode == 'cascading' else ' (one layer at a time)')
-    )
-    ax.legend(fontsize=7, ncol=2); ax.set_title(title or '', fontsize=9)
-    ax.figure.tight_layout()
-    return ax.figure
-
-def plot_maps(
-    result: Randomization,
-    image: int = 0,
-    methods=None,
-    display=None,
-    every: int = 1,
-    size: float = 1.1,
-    scale: str = 'abs',
-):
-    """Strips: one row per method, the trained model's map then the map after each `every`-th step; `display` = the
-    image in [0,1]."""
-    methods = list(methods or result.maps)
-    steps = list(range(0, len(result.steps) + 1, every))
-    if steps[-1] != len(result.steps): steps.append(len(result.steps))
-    cols = len(steps) + (display is not None)
-    fig, axs = plt.subplots(len(methods), cols, figsize=(size*cols, size*len(methods)), squeeze=False)
-    for r, m in enumerate(methods):
-        row = scale_maps(result.maps[m][steps, image].cpu(), scale)
-        if display is not None:
-            axs[r, 0].imshow(display.permute(1, 2, 0).cpu().clamp(0, 1).numpy())
-        for c, k in enumerate(steps):
-            ax = axs[r, c + (display is not None)]
-            ax.imshow(row[c].numpy(), cmap='gray', vmin=0, vmax=1)
-            if r == 0: ax.set_title('trained' if k == 0 else result.steps[k - 1], fontsize=6, rotation=30)
-        axs[r, 0].set_ylabel(m, fontsize=7)
-    for ax in axs.flat: ax.set_xticks([]); ax.set_yticks([])
-    fig.tight_layout(pad=0.2)
-    return fig
+@delegates(randomization_test, keep=True, but=['mode', 'target'])
+def independent_randomization(model:nn.Module, x:torch.Tensor, method, target=None, **kwargs) -> Randomization:
+    """Independent randomization: step k re-initialises only the k-th layer from the output (options as
+    `randomization_test`)."""
+    return randomization_test(model, x, method, 'independent', target, **kwargs)
 
 # %% ../../nbs/50_experiments/54_sanity.ipynb #d7bdfb53
 SANITY_METHODS = dict(cnn=('iia2', 'iia3', 'dix2', 'dix3', 'ig', 'gradcam'), vit=('iia2', 'iia3', 'dix3', 'ig'))
@@ -424,15 +337,3 @@ def data_randomization(
     per_image = pd.DataFrame(rows)
     return Randomization('data', ['permuted labels'], per_image, summarize(per_image),
                          {k: torch.stack([orig[k], perm[k]]) for k in fns}, x)
-
-def plot_data_randomization(result:Randomization, metric:str='spearman_abs', ax=None, title:str|None=None):
-    "Boxplot of `metric` per method over the images (thesis Figure 8); returns the figure."
-    import matplotlib.pyplot as plt, seaborn as sns
-    d = result.per_image[result.per_image.metric == metric]
-    if ax is None: _, ax = plt.subplots(figsize=(5.5, 3))
-    sns.boxplot(data=d, x='method', y='value', ax=ax, color='lightsteelblue', fliersize=0)
-    sns.stripplot(data=d, x='method', y='value', ax=ax, color='k', size=2, alpha=0.5)
-    ax.axhline(0, color='grey', lw=0.5); ax.set_ylabel(metric); ax.set_xlabel('')
-    ax.set_title(title or 'true vs permuted labels', fontsize=9); ax.tick_params(labelsize=7)
-    ax.figure.tight_layout()
-    return ax.figure

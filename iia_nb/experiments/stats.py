@@ -8,7 +8,7 @@ import numpy as np
 from scipy import stats as sps
 
 # %% auto #0
-__all__ = ['bca', 'bca_interval', 'holm', 'paired_power', 'n_for_power', 'paired']
+__all__ = ['bca', 'bca_interval', 'holm', 'paired_power', 'n_for_power', 'paired', 't_interval']
 
 # %% ../../nbs/50_experiments/49_stats.ipynb #e75e7c61
 def _jackknife_rows(n:int) -> np.ndarray:
@@ -81,3 +81,15 @@ def paired(a, b, # per-image scores of two methods on the same images (NaN pairs
     lo, hi = bca(lambda idx: d[idx].mean(1), n, n_boot, alpha, seed)
     return dict(effect=eff, low=lo, high=hi, p=p, n=n, sd=sd, n80=n_for_power(eff, sd),
                 n80_paper=np.nan if paper_effect is None else n_for_power(paper_effect, sd))
+
+# %% ../../nbs/50_experiments/49_stats.ipynb #f102cd42
+def t_interval(values, # the values (NaN and infinite ones are left out)
+               level:float=0.95) -> tuple:
+    """`(mean, low, high, n)` of the finite `values`: the Student-t interval of the mean (NaN bounds for fewer than two
+    values)."""
+    v = np.asarray(values, dtype=float); v = v[np.isfinite(v)]
+    if len(v) == 0: return float('nan'), float('nan'), float('nan'), 0
+    mean = float(v.mean())
+    if len(v) < 2: return mean, float('nan'), float('nan'), 1
+    half = float(sps.t.ppf(0.5 + level/2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+    return mean, mean - half, mean + half, len(v)

@@ -62,7 +62,7 @@ def _inputs(model, x, maps, target, batch_size):
     x = check_images(x); dev = model_device(model); x = x.to(dev)
     return x, check_maps(maps, x), explained_targets(model, x, target, batch_size)
 
-# %% ../../nbs/30_metrics/30_perturbation.ipynb #4c892d2f
+# %% ../../nbs/30_metrics/30_perturbation.ipynb #28ea0a9e
 FRACTIONS = tuple(round(0.1*i, 1) for i in range(10))   # 0, 0.1, ..., 0.9 (IIA code)
 
 TIE_SEED = 0   # ties in a map are broken by one fixed pseudo-random order of the pixels, drawn from this seed
@@ -83,6 +83,7 @@ def n_pixels(fraction: float, total: int) -> int:
     "Pixels in `fraction` of `total`, rounded half up."
     return int(math.floor(fraction * total + 0.5))
 
+# %% ../../nbs/30_metrics/30_perturbation.ipynb #e575972b
 def swap_curves(model, x, ranks, counts, start, end, target, scores=('prob',), batch_size:int=64) -> dict:
     """Curves `{score: [B,S]}`: at step j the pixels with rank < `counts[j]` show `end`, the others `start` (images,
     tensors or floats)."""
@@ -132,6 +133,7 @@ def perturbation_curve(model, x, maps, target=None, order:str='pos', fractions=F
     "The `[B,F]` curve of one `score` (see `perturbation_curves`)."
     return perturbation_curves(model, x, maps, target, order, fractions, value, (score,), batch_size)[score]
 
+# %% ../../nbs/30_metrics/30_perturbation.ipynb #3a4602cd
 def curve_auc(curve:torch.Tensor, fractions=FRACTIONS, scale:float=100.) -> torch.Tensor:
     "`scale` × trapezoid area of each row of `curve [B,F]` over `fractions` (x-axis as given, not rescaled)."
     return scale * torch.trapezoid(

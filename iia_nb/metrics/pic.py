@@ -15,9 +15,10 @@ from PIL import Image
 from scipy.interpolate import interp1d
 
 # %% auto #0
-__all__ = ['PIC_THRESHOLDS', 'blur_keeping', 'webp_size', 'trapezoid_area', 'pic_auc', 'sic_aic']
+__all__ = ['PIC_THRESHOLDS', 'blur_keeping', 'webp_size', 'trapezoid_area', 'pic_auc', 'keep_random', 'pic_images', 'pic_points',
+           'sic_aic']
 
-# %% ../../nbs/30_metrics/33_pic.ipynb #00201ee2
+# %% ../../nbs/30_metrics/33_pic.ipynb #51ef23c3
 PIC_THRESHOLDS = (.005, .01, .03, .08, .10, .21, .34, .5, .75)
 
 def blur_keeping(img:np.ndarray, keep:np.ndarray) -> np.ndarray:
@@ -41,6 +42,7 @@ def trapezoid_area(y, x) -> float:
     y, x = np.asarray(y, np.float64), np.asarray(x, np.float64)
     return float(np.sum(np.diff(x)*(y[1:] + y[:-1]))/2)
 
+# %% ../../nbs/30_metrics/33_pic.ipynb #b7c95357
 def pic_auc(info:np.ndarray, perf:np.ndarray, # per threshold: information and performance
             info0:float, info1:float, perf0:float, perf1:float, # fully blurred (0) and original (1) values
             min_pred_value:float=0.5, monotone:bool=True, n_points:int=1000) -> float:
@@ -53,6 +55,46 @@ def pic_auc(info:np.ndarray, perf:np.ndarray, # per threshold: information and p
     gx = np.r_[np.linspace(0, 1, n_points, endpoint=False), 1.]
     return 100*trapezoid_area(np.r_[curve(gx[:-1]), 1.], gx)
 
+# %% ../../nbs/30_metrics/33_pic.ipynb #2bbbf4c6
+def keep_random(size:tuple, # (H, W)
+                fraction:float=0.01, # share of the pixels kept
+                seed:int=0) -> np.ndarray:
+    "Boolean `[H,W]`: a random `fraction` of the pixels, drawn from `seed` (the same for every image of a size)."
+    H, W = size; keep = np.zeros(H*W, bool)
+    keep[np.random.default_rng(seed).choice(H*W, int(H*W*fraction), replace=False)] = True
+    return keep.reshape(H, W)
+
+def pic_images(img:np.ndarray, # uint8 [H,W,C]
+               m:np.ndarray, # its map [H,W]
+               keep:np.ndarray, # the random pixels every blurred image keeps (`keep_random`)
+               thresholds=PIC_THRESHOLDS) -> np.ndarray:
+    "uint8 `[S,H,W,C]`: the fully blurred image, one per threshold τ (the top τ of `m` kept sharp), the original."
+    imgs = [blur_keeping(img, keep)]
+    imgs += [blur_keeping(img, (m >= np.quantile(m, 1 - tau)) | keep) for tau in thresholds]
+    return np.stack(imgs + [img])
+
+def pic_points(model, images:torch.Tensor, maps:torch.Tensor, target=None, # as `sic_aic`
+               mean=IMAGENET_MEAN, std=IMAGENET_STD, thresholds=PIC_THRESHOLDS, random_fraction:float=0.01,
+               seed:int=0, batch_size:int=64) -> dict:
+    """`{'info', 'prob', 'correct'}`, arrays `[B,S]` over `pic_images`: WebP bytes, class probability, top-1
+    correctness; one model pass over all blurred images."""
+    images = check_images(images); maps = check_maps(maps, images).cpu().numpy()
+    if images.min() < 0 or images.max() > 1:
+        raise ValueError("sic_aic takes images in [0,1] (not normalised) and the model's mean/std")
+    B, _, H, W = images.shape; dev = model_device(model)
+    u8 = np.round(images.detach().cpu().permute(0, 2, 3, 1).numpy()*255).astype(np.uint8)
+    keep = keep_random((H, W), random_fraction, seed)
+    stacks = [pic_images(u8[b], maps[b], keep, thresholds) for b in range(B)]
+    info = np.array([[webp_size(i) for i in s] for s in stacks], dtype=np.float64)
+    rows = torch.from_numpy(np.concatenate(stacks)).permute(0, 3, 1, 2).float().div(255)
+    mu, sd = _stats(mean, std, rows)
+    logits = chunked_logits(model, lambda s, e: ((rows[s:e] - mu)/sd).to(dev), len(rows), batch_size)
+    S = len(thresholds) + 2
+    t = explained_targets(model, ((images - mu.to(images.device))/sd.to(images.device)).to(dev), target, batch_size)
+    score = lambda s: class_score(logits, t.repeat_interleave(S), s).view(B, S).cpu().double().numpy()
+    return dict(info=info, prob=score('prob'), correct=score('correct'))
+
+# %% ../../nbs/30_metrics/33_pic.ipynb #85858043
 def sic_aic(model, images:torch.Tensor, maps:torch.Tensor, target=None, # images [B,3,H,W] in [0,1] (not normalised)
             mean=IMAGENET_MEAN, std=IMAGENET_STD, # the model's normalisation
             thresholds=PIC_THRESHOLDS, # fractions of the most salient pixels kept sharp
@@ -60,27 +102,11 @@ def sic_aic(model, images:torch.Tensor, maps:torch.Tensor, target=None, # images
             random_fraction:float=0.01, # pixels kept in the fully blurred image
             seed:int=0, batch_size:int=64) -> dict:
     "`{'sic': [B], 'aic': [B]}` ×100 (NaN for skipped images); one model pass over all blurred images."
-    images = check_images(images); maps = check_maps(maps, images).cpu().numpy()
-    if images.min() < 0 or images.max() > 1:
-        raise ValueError("sic_aic takes images in [0,1] (not normalised) and the model's mean/std")
-    B, _, H, W = images.shape; dev = model_device(model)
-    u8 = np.round(images.detach().cpu().permute(0, 2, 3, 1).numpy()*255).astype(np.uint8)
-    rnd = np.zeros(H * W, bool)
-    rnd[np.random.default_rng(seed).choice(H * W, int(H * W * random_fraction), replace=False)] = True
-    rnd = rnd.reshape(H, W)
-    stacks, info = [], np.zeros((B, len(thresholds) + 2))
-    for b in range(B):
-        imgs = [blur_keeping(u8[b], rnd)]
-        imgs += [blur_keeping(u8[b], (maps[b] >= np.quantile(maps[b], 1 - tau)) | rnd) for tau in thresholds]
-        imgs.append(u8[b]); stacks.append(np.stack(imgs)); info[b] = [webp_size(i) for i in imgs]
-    rows = torch.from_numpy(np.concatenate(stacks)).permute(0, 3, 1, 2).float().div(255)
-    mu, sd = _stats(mean, std, rows)
-    logits = chunked_logits(model, lambda s, e: ((rows[s:e] - mu)/sd).to(dev), len(rows), batch_size)
-    S = len(thresholds) + 2
-    t = explained_targets(model, ((images - mu.to(images.device))/sd.to(images.device)).to(dev), target, batch_size)
-    out = {}
+    pts = pic_points(model, images, maps, target, mean, std, thresholds, random_fraction, seed, batch_size)
+    info, out = pts['info'], {}
     for name, score in (('sic', 'prob'), ('aic', 'correct')):
-        p = class_score(logits, t.repeat_interleave(S), score).view(B, S).cpu().double().numpy()
-        out[name] = torch.tensor([pic_auc(info[b, 1:-1], p[b, 1:-1], info[b, 0], info[b, -1], p[b, 0], p[b, -1],
-                                          min_pred_value, monotone, n_points) for b in range(B)], dtype=torch.float32)
+        p = pts[score]
+        aucs = [pic_auc(info[b, 1:-1], p[b, 1:-1], info[b, 0], info[b, -1], p[b, 0], p[b, -1], min_pred_value, monotone,
+                        n_points) for b in range(len(p))]
+        out[name] = torch.tensor(aucs, dtype=torch.float32)
     return out

@@ -14,7 +14,7 @@ from .pic import sic_aic
 # %% auto #0
 __all__ = ['METRICS', 'HIGHER', 'SEG_COUNTS', 'CURVES', 'FINE', 'Metric', 'register_metric']
 
-# %% ../../nbs/30_metrics/35_registry.ipynb #ea744f92
+# %% ../../nbs/30_metrics/35_registry.ipynb #dcf3e383
 @dataclass
 class Metric:
     """A registered metric group: `fn(model, x, maps, target, ctx, **options) -> {column: [B]}`; `ctx` holds
@@ -39,6 +39,7 @@ def register_metric(names, columns, needs=()):
         return fn
     return deco
 
+# %% ../../nbs/30_metrics/35_registry.ipynb #e517404d
 CURVES, FINE = ('pos', 'neg', 'ins', 'del'), ('pos_fine', 'neg_fine', 'ins_fine', 'del_fine')
 
 @register_metric(CURVES, CURVES)
@@ -68,6 +69,7 @@ for _keep in (100, 50, 15):
         return {f'ad{_keep}': r['ad'], f'ic{_keep}': r['ic']}
     register_metric((f'ad{_keep}', f'ic{_keep}'), (f'ad{_keep}', f'ic{_keep}'))(_adic)
 
+# %% ../../nbs/30_metrics/35_registry.ipynb #7876b367
 for _order in ('morf', 'lerf'):
     def _road(model, x, maps, t, ctx, _order=_order, **kw):
         return {f'road_{_order}': road_score(model, x, maps, t, _order, batch_size=ctx['batch_size'], **kw)}

@@ -13,7 +13,7 @@ from scipy.stats import rankdata
 __all__ = ['check_masks', 'average_precision', 'auroc', 'mask_energy', 'segmentation_counts', 'pixel_scores',
            'combine_segmentation', 'segmentation_scores']
 
-# %% ../../nbs/30_metrics/34_segmentation.ipynb #6c222baa
+# %% ../../nbs/30_metrics/34_segmentation.ipynb #99a1aa68
 def check_masks(masks:torch.Tensor, maps:torch.Tensor) -> torch.Tensor:
     "Binary masks `[B,H,W]` with the maps' shape, as bool on the maps' device; clear errors otherwise."
     if not isinstance(masks, torch.Tensor):
@@ -50,6 +50,7 @@ def mask_energy(unit:np.ndarray, labels:np.ndarray) -> np.ndarray:
     y = labels.astype(bool); tot = unit.sum(1)
     return np.where(tot > 0, (unit*y).sum(1)/np.where(tot > 0, tot, 1), y.mean(1))
 
+# %% ../../nbs/30_metrics/34_segmentation.ipynb #f8ad1efc
 def segmentation_counts(maps:torch.Tensor, masks:torch.Tensor) -> dict:
     """Per image: `correct`, `pixels`, `inter_bg/fg`, `union_bg/fg` (for PA, mIoU), `ap`, `f1`, and beside them
     `above` (share of pixels above the threshold), `auroc` and `energy` (threshold-free), as fractions, arrays [B]."""

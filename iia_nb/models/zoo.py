@@ -116,6 +116,7 @@ def bench_vit(num_classes:int=8):
     m.patch_embed.proj = conv_stem(128)      # replaces the single 8x8 linear projection; tokens and grid are unchanged
     return _with_cfg(m, 64, BENCH_CLASSES[:num_classes])
 
+# %% ../../nbs/00_foundations/05_zoo.ipynb #ce09d57e
 def bench2_cnn(num_classes:int=16):
     """The version-2 benchmark CNN (random weights), 112 px: stem and max pool to 28x28, stages at 28, 14, **14 (L-1)
     and 7 (L)**, as a ResNet's last two stages at 224 px."""

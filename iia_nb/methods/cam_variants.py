@@ -220,6 +220,7 @@ def deeplift_contributions(
         g, = torch.autograd.grad(yt[:B].sum(), Ax)
     return (g*(A - ref)).detach(), (yt[:B] - yt[B:]).detach()
 
+# %% ../../nbs/10_methods/21_cam_variants.ipynb #cfe87684
 @register('liftcam', label='LIFT-CAM', family='cam', kinds=('cnn',),
           passes='1 forward + 1 forward/backward above the stage (2 rows per image)',
           reference='Jung & Oh, Towards Better Explanations of Class Activation Mapping (LIFT-CAM), ICCV 2021')

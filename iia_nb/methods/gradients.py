@@ -94,6 +94,7 @@ def _guided_step(v, g, x, r, a_lo:float, a_hi:float, l1_target, fraction:float, 
         if not active.any(): return v
     raise RuntimeError(f"guided IG: the L1 target was not met within {max_rounds} rounds")
 
+# %% ../../nbs/10_methods/22_gradients.ipynb #7158d7f3
 @renamed(steps='n')
 def guided_integrated_gradients(
     model: nn.Module,

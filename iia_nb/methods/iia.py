@@ -16,7 +16,7 @@ from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_in
 from ..models.backbone import backbone
 
 # %% auto #0
-__all__ = ['INTEGRANDS', 'PRESETS', 'IIA_LABELS', 'resolve_points', 'gradient_rollout', 'iia', 'iia_released']
+__all__ = ['INTEGRANDS', 'PRESETS', 'IIA_LABELS', 'resolve_points', 'iia', 'gradient_rollout', 'iia_released']
 
 # %% ../../nbs/10_methods/11_iia.ipynb #7a07bfae
 INTEGRANDS = ('act_grad', 'grad', 'gr')
@@ -45,6 +45,37 @@ def resolve_points(bb, points, x:torch.Tensor) -> tuple:
     mods = list(dict.fromkeys(bb.check_layout(bb.point(p), 'IIA') for p in rest))
     return inp, mods if len(mods) < 2 else _forward_order(bb, mods, x)
 
+# %% ../../nbs/10_methods/11_iia.ipynb #b7634a5f
+def _gate(model, method:str):
+    """The `Backbone` of `model` when `method` can read it: CNN-style feature maps at the stages, or a ViT whose
+    attention and head readout are reachable; else an error naming the method, the architecture and what it lacks."""
+    bb = backbone(model)
+    return bb.require_maps(method) if bb.kind == 'cnn' else vit_backbone(bb, method, readout=True)
+
+def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
+        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
+        points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, stage/block names, or any module
+        n:int=10, # path points per interpolated point (a = k/n)
+        integrand:str|None=None, # 'act_grad' (CNN default), 'grad', or 'gr' (ViT, the only one there)
+        batch_size:int|None=None, # most rows in one forward/backward; None: as the memory budget allows
+        head:str='auto', # CNN: 'auto' takes an affine head's gradient once per row (`_affine_head`); 'generic' never
+       ) -> torch.Tensor:
+    "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
+    bb = _gate(model, 'IIA (and DIX, built on it)'); x = check_images(x)
+    inp, layers = resolve_points(bb, points, x)
+    t = check_targets(target, x)
+    alphas = path_points(n)[0].to(x)                      # the papers' k/n, k = 1..n (in x's dtype)
+    if bb.kind == 'vit':
+        if integrand not in (None, 'gr'):
+            raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
+        with torch.enable_grad(): return resize_to(_vit_maps(bb, x, t, inp, layers, alphas, batch_size), x)
+    integrand = integrand or 'act_grad'
+    if integrand not in ('act_grad', 'grad'):
+        raise ValueError(f"on a CNN the integrand is 'act_grad' or 'grad', got {integrand!r}")
+    if head not in ('auto', 'generic'): raise ValueError(f"head must be 'auto' or 'generic', got {head!r}")
+    with torch.enable_grad(): att = _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head)
+    return postprocess(att, x, reduce='mean')
+
 # %% ../../nbs/10_methods/11_iia.ipynb #ec3655ea
 def _fan_out(u:torch.Tensor, alphas:torch.Tensor, leaves:dict|None=None) -> torch.Tensor:
     """Rows `i*n + k` = `r_i + alphas[k] (u_i - r_i)` (`r` the channel minimum), written in one pass. `leaves` (the
@@ -67,6 +98,7 @@ def _interpolate_at(module, cut, alphas, st, leaves=None):
     fn = (lambda u: _fan_out(u, alphas, leaves)) if cut is module else (lambda u: _fan_out(u[::n], alphas, leaves))
     st.enter_context(replace_output(module, fn))
 
+# %% ../../nbs/10_methods/11_iia.ipynb #94b93952
 _AFFINE_LEAVES = (nn.Linear, nn.Identity, nn.Dropout, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AvgPool2d)
 
 _AFFINE = weakref.WeakKeyDictionary()     # point module -> whether the network after it is affine (found once)
@@ -89,6 +121,7 @@ def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
                            and torch.allclose(fm, (f0 + f1)/2, rtol=1e-4, atol=1e-5*float(f1.abs().max())))
     return _AFFINE[module]
 
+# %% ../../nbs/10_methods/11_iia.ipynb #c538e8df
 def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head='auto'):
     """Mean over index tuples of `(u^L - r^L) * q^L` at the deepest point: `[B,C,h,w]` (or `[B,3,H,W]` at the input).
     Chunks hold as many first-level rows as `batch_size` rows at the deepest point allow (at least one), or (None) as
@@ -129,12 +162,6 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head
     return acc/(n**(inp + len(layers)))
 
 # %% ../../nbs/10_methods/11_iia.ipynb #f9a65946
-def _gate(model, method:str):
-    """The `Backbone` of `model` when `method` can read it: CNN-style feature maps at the stages, or a ViT whose
-    attention and head readout are reachable; else an error naming the method, the architecture and what it lacks."""
-    bb = backbone(model)
-    return bb.require_maps(method) if bb.kind == 'cnn' else vit_backbone(bb, method, readout=True)
-
 def gradient_rollout(attns:list, grads:list, num_prefix_tokens:int=1, readout:torch.Tensor|None=None) -> torch.Tensor:
     """Gradient Rollout `[R, T - prefix]` from per-block attentions and their gradients (each `[R, heads, T, T]`),
     read at the CLS row or at `readout` (`Backbone.readout`)."""
@@ -176,31 +203,6 @@ def _vit_maps(bb, x, t, inp, layers, alphas, batch_size, average_before_rollout:
             acc.index_add_(0, img, gr.reshape(len(rows), *grid).float())
     if average_before_rollout: return rollout([b/K for b in blocks], bb.num_prefix_tokens, readout=ro).reshape(B, *grid)
     return acc/K
-
-# %% ../../nbs/10_methods/11_iia.ipynb #b7634a5f
-def iia(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; images [B,3,H,W] normalised for it
-        target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
-        points=(0, -1), # interpolated points: 0 = input, -1 = layer L, -2 = L-1, stage/block names, or any module
-        n:int=10, # path points per interpolated point (a = k/n)
-        integrand:str|None=None, # 'act_grad' (CNN default), 'grad', or 'gr' (ViT, the only one there)
-        batch_size:int|None=None, # most rows in one forward/backward; None: as the memory budget allows
-        head:str='auto', # CNN: 'auto' takes an affine head's gradient once per row (`_affine_head`); 'generic' never
-       ) -> torch.Tensor:
-    "IIA maps `[B,H,W]` (raw, signed for CNNs) for the interpolated `points`."
-    bb = _gate(model, 'IIA (and DIX, built on it)'); x = check_images(x)
-    inp, layers = resolve_points(bb, points, x)
-    t = check_targets(target, x)
-    alphas = path_points(n)[0].to(x)                      # the papers' k/n, k = 1..n (in x's dtype)
-    if bb.kind == 'vit':
-        if integrand not in (None, 'gr'):
-            raise ValueError(f"on a ViT the integrand is Gradient Rollout ('gr'), got {integrand!r}")
-        with torch.enable_grad(): return resize_to(_vit_maps(bb, x, t, inp, layers, alphas, batch_size), x)
-    integrand = integrand or 'act_grad'
-    if integrand not in ('act_grad', 'grad'):
-        raise ValueError(f"on a CNN the integrand is 'act_grad' or 'grad', got {integrand!r}")
-    if head not in ('auto', 'generic'): raise ValueError(f"head must be 'auto' or 'generic', got {head!r}")
-    with torch.enable_grad(): att = _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head)
-    return postprocess(att, x, reduce='mean')
 
 # %% ../../nbs/10_methods/11_iia.ipynb #423dedeb
 PRESETS = dict(iia2=(0, -1), iia3=(0, -2, -1), iia_img=(0,), iia_act=(-1,), iia2_l1=(0, -2))

@@ -98,6 +98,7 @@ def _block_parts(bb, b) -> SimpleNamespace:
         ls2=ls(b.ls2),
     )
 
+# %% ../../nbs/10_methods/26_lrp.ipynb #490e6392
 def _head_parts(bb) -> tuple:
     "`(norm, fc_norm, head)` of a ViT that classifies from the CLS token with one linear layer."
     m = bb.net                                        # a wrapped model: the head of the module with the structure
@@ -119,6 +120,7 @@ def _head_parts(bb) -> tuple:
         )
     return m.norm, m.fc_norm, m.head
 
+# %% ../../nbs/10_methods/26_lrp.ipynb #477b17fb
 def _block_forward(p, x) -> SimpleNamespace:
     """Re-execute one block on tokens `x` `[B,T,C]`, keeping every intermediate that LRP needs; `.out` is the block's
     output."""
@@ -148,6 +150,7 @@ def _block_relprop(p, s, R) -> tuple:
     r_qkv = torch.stack([r_q, r_kT.transpose(-2, -1), r_v]).permute(1, 3, 0, 2, 4).reshape(B, T, -1)
     return r_res + relprop_linear(s.n1, p.qkv[0], r_qkv), r_A
 
+# %% ../../nbs/10_methods/26_lrp.ipynb #03246a91
 class _Reached(Exception): pass
 
 def input_of(model:nn.Module, module:nn.Module, x:torch.Tensor) -> torch.Tensor:
@@ -160,6 +163,7 @@ def input_of(model:nn.Module, module:nn.Module, x:torch.Tensor) -> torch.Tensor:
     if not got: raise RuntimeError(f"{type(module).__name__} was not called by the model's forward pass")
     return got[0]
 
+# %% ../../nbs/10_methods/26_lrp.ipynb #a895f79f
 def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or its Backbone; images [B,3,H,W]
               target:torch.Tensor, # targets [B] (a LongTensor, as `explain` resolves them)
               check:bool=False, # also run the model itself and check that the re-executed blocks give its logits
@@ -192,6 +196,7 @@ def lrp_trace(model:nn.Module, x:torch.Tensor, # a ViT (timm or torchvision) or 
     return SimpleNamespace(attns=[s.A for s in steps], grads=list(grads), rel_attn=rel_attn, rel_in=rel_in,
                            rel_out=rel_out, logits=logits.detach(), t=t, bb=bb)
 
+# %% ../../nbs/10_methods/26_lrp.ipynb #2a28f5c5
 @register('tattr', label='T-Attr', family='attention', kinds=('vit',), passes='1 forward + 1 backward + 1 LRP pass',
           reference=_TATTR)
 def tattr(

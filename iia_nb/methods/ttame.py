@@ -193,6 +193,7 @@ def _batches(data, batch_size:int, gen:torch.Generator|None=None):
         raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
     return (lambda: (b[0] if isinstance(b, (tuple, list)) else b for b in data)), len(data)
 
+# %% ../../nbs/10_methods/28_ttame.ipynb #316b8a15
 def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays frozen)
                 data, # images [N,3,H,W] (uint8 or [0,1]), or an iterable of batches of them
                 epochs:int=8, lr:float=1e-3, # OneCycle's max learning rate (paper: 1e-3)
@@ -303,6 +304,7 @@ def _attach(model:nn.Module, ck:dict) -> TTAME:
     att.attention.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck['state_dict'].items()})
     return att.eval()
 
+# %% ../../nbs/10_methods/28_ttame.ipynb #74deb53f
 def _match(model:nn.Module, path=None) -> dict:
     """The checkpoint (at `path`, or among `ttame_checkpoints()`) whose recorded fingerprint is `model`'s, or a clear
     error."""

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import model_targets
-from .zoo import class_indices
+from .classes import class_indices
 from .hooks import hooks, replace_output, mark_channels_last, is_channels_last
 
 # %% auto #0
@@ -341,6 +341,9 @@ class _:
             return dict(self.model.named_modules())[self.point_names[self.index(layer)]]
         return self.module(layer)
 
+# %% ../../nbs/00_foundations/06_backbone.ipynb #f72eb371
+@_methods(Backbone)
+class _:
     def cut(self, module:nn.Module) -> nn.Module:
         """Where a batch can be expanded for an interpolation at `module`: the module itself when it is a cut of the
         network (a stage, an element of an `nn.Sequential`, or a top-level module), else its nearest ancestor that
@@ -386,6 +389,9 @@ class _:
                              f"{self.stage_names} (read as [B, C, h, w]), not another module, whose layout is unknown")
         return module
 
+# %% ../../nbs/00_foundations/06_backbone.ipynb #e50b7829
+@_methods(Backbone)
+class _:
     def targets(self, x:torch.Tensor, target=None) -> torch.Tensor:
         "Class per image `[B]`: the predictions (one pass) for `target=None`, else ints or class names, checked."
         return model_targets(self.model, x, class_indices(self.net, target))

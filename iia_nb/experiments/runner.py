@@ -387,8 +387,8 @@ EXPERIMENTS |= {e.name: e for e in [
     Experiment('v2_vit', 'bench2_vit', 'bench_v2', VIT_METHODS + ALL_ANCHORS, SAMPLE_METRICS, n=512,
                options=VIT_SAMPLE_OPTIONS, sample_seed=2026),
 ]}
-# the plain ViT (`bench2_vit_plain`, for the claims ledger): the same sample and settings as `v2_vit`, without T-TAME,
-# whose attention module is trained per model and has not been trained for it
+# the plain ViT (`bench2_vit_plain`, for the claims ledger once it reaches the accuracy band, `07_train`; not run):
+# the same sample and settings as `v2_vit`, without T-TAME, whose attention module is trained per model
 EXPERIMENTS['v2_vit_plain'] = replace(EXPERIMENTS['v2_vit'], name='v2_vit_plain', model='bench2_vit_plain',
                                       methods=[m for m in VIT_METHODS if m != 'ttame'] + ALL_ANCHORS)
 EXPERIMENTS |= {f'{k}_gt': replace(EXPERIMENTS[k], name=f'{k}_gt', target='target') for k in ('v2_cnn', 'v2_vit')}

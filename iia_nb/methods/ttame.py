@@ -18,7 +18,7 @@ from ..models.ttame_net import ttame_taps, feature_map, FeatureBranch, Attention
 __all__ = ['load_ttame', 'ttame']
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #2b05737e
-_ATTACHED = weakref.WeakKeyDictionary()
+_ATTACHED = weakref.WeakKeyDictionary()   # a model's Backbone -> its TTAME (an edited model gets a new Backbone)
 
 def _train_hint(what:str) -> str:
     return (
@@ -70,10 +70,10 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
         return _attach(model, ck)
     if not isinstance(name_or_model, nn.Module):
         raise TypeError(f"expected a model name or an nn.Module, got {type(name_or_model).__name__}")
-    model = backbone(name_or_model).model
-    if path is None and model in _ATTACHED: return _ATTACHED[model]
+    bb = backbone(name_or_model); model = bb.model
+    if path is None and bb in _ATTACHED: return _ATTACHED[bb]
     att = _attach(model, _match(model, path))
-    if path is None: _ATTACHED[model] = att
+    if path is None: _ATTACHED[bb] = att
     return att
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #babf58cf

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from .images import load_image, to_rgb
+from .images import load_image, to_rgb, transform_for
 from timm.data import ImageNetInfo
 from skimage.draw import polygon
 
 # %% auto #0
 __all__ = ['IMAGENET_LAYOUT', 'GTSEGS_LAYOUT', 'VOC_LAYOUT', 'COCO_LAYOUT', 'IMAGE_SUFFIXES', 'VOC_SPLITS', 'COCO_SPLITS',
-           'resize_pair', 'imagenet_wnids', 'ImageNetVal', 'ImageNetSegmentation', 'voc_label', 'VOCSegmentation',
-           'rle_string_counts', 'rle_mask', 'polygons_mask', 'segmentation_mask', 'COCOSegmentation']
+           'resize_pair', 'imagenet_wnids', 'ImageNetVal', 'imagenet_batches', 'ImageNetSegmentation', 'voc_label',
+           'VOCSegmentation', 'rle_string_counts', 'rle_mask', 'polygons_mask', 'segmentation_mask', 'COCOSegmentation']
 
 # %% ../../nbs/00_foundations/03_datasets.ipynb #86b7b5c9
 IMAGENET_LAYOUT = """\
@@ -174,6 +174,15 @@ class ImageNetVal(torch.utils.data.Dataset):
         return (self.transform(img) if self.transform is not None else img), self.targets[i]
 
     def __repr__(self): return f"ImageNetVal(root='{self.root}', layout={self.layout!r}, n={len(self)})"
+
+# %% ../../nbs/00_foundations/03_datasets.ipynb #4c8a71d6
+def imagenet_batches(root, # ImageNet training folder: one sub-folder of images per WordNet id
+                     model, # the model whose input size and crop the images get (`transform_for`)
+                     batch_size:int=32, workers:int=8) -> torch.utils.data.DataLoader:
+    "Shuffled batches of `(images in [0,1] at the model's input size, labels)` from a local ImageNet folder."
+    ds = ImageNetVal(root, transform=transform_for(model).to_unit)
+    return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers, drop_last=True,
+                                       pin_memory=torch.cuda.is_available(), persistent_workers=workers > 0)
 
 # %% ../../nbs/00_foundations/03_datasets.ipynb #4ad2ce49
 def _deref(f, obj, depth:int=4) -> np.ndarray:

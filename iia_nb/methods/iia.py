@@ -12,7 +12,7 @@ from ..core import check_images, check_targets, postprocess, resize_to
 from .registry import register
 from ._engine import path_points, rollout, row_chunks, vit_backbone
 from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_input, count_bytes,
-                                  replace_output, grad_from_here)
+                                  replace_output, grad_from_here, graph_from)
 from ..models.backbone import backbone
 
 # %% auto #0
@@ -82,8 +82,7 @@ def _fan_out(u:torch.Tensor, alphas:torch.Tensor, leaves:dict|None=None) -> torc
     deepest point's) receives `r` and `d = u - r` as leaves, so that autograd itself sums each row's n
     gradients: `∂/∂r = Σ_k g_k` and `∂/∂d = Σ_k alphas[k] g_k`; the interpolants' gradients are never multiplied."""
     r = channel_min(u).expand_as(u); d = u - r
-    if leaves is not None:
-        torch.set_grad_enabled(True)                  # the graph starts here (the trunk ran under no_grad)
+    if leaves is not None:                            # the graph starts here (the caller's `graph_from`)
         r, d = r.detach().requires_grad_(), d.detach().requires_grad_(); leaves.update(r=r, d=d)
     a = alphas.to(u).view(1, -1, *[1]*(u.ndim - 1))
     v = torch.addcmul(r.unsqueeze(1), a, d.unsqueeze(1)).flatten(0, 1)
@@ -101,15 +100,16 @@ def _interpolate_at(module, cut, alphas, st, leaves=None):
 # %% ../../nbs/10_methods/11_iia.ipynb #94b93952
 _AFFINE_LEAVES = (nn.Linear, nn.Identity, nn.Dropout, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AvgPool2d)
 
-_AFFINE = weakref.WeakKeyDictionary()     # point module -> whether the network after it is affine (found once)
+_AFFINE = weakref.WeakKeyDictionary()     # Backbone -> {point module: whether the network after it is affine}
 
 def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
     """Whether the network after `module` (a cut) is affine in `module`'s output: every module that runs after it is
     one of `_AFFINE_LEAVES` (average pooling, flatten, dropout in eval mode, linear), and on the image `x1` the
     logits at the middle of `module`'s path are the mean of those at its ends (which catches functional steps in
     `forward`, such as an activation, that module hooks cannot see). One forward pass of three rows, once per
-    module."""
-    if module in _AFFINE: return _AFFINE[module]
+    module and `Backbone` (a model edited in place gets a new `Backbone`, so its head is checked again)."""
+    known = _AFFINE.setdefault(bb, {})
+    if module in known: return known[module]
     calls, done, a = [], [], torch.tensor([0., .5, 1.], device=x1.device).view(-1, 1, 1, 1)
     leaves = [m for m in bb.model.modules() if not any(True for _ in m.children())]
     spec = [(m, lambda m, args: calls.append((m, bool(done))), 'pre') for m in leaves]
@@ -117,9 +117,9 @@ def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
         done.append(True); r = channel_min(u); return r + a.to(u)*(u - r)
     with hooks(*spec, (module, path)), torch.no_grad(): f0, fm, f1 = bb.model(x1[:1].expand(3, *x1.shape[1:]))
     after = [m for m, late in calls if late]
-    _AFFINE[module] = bool(done and after and all(isinstance(m, _AFFINE_LEAVES) for m in after)
+    known[module] = bool(done and after and all(isinstance(m, _AFFINE_LEAVES) for m in after)
                            and torch.allclose(fm, (f0 + f1)/2, rtol=1e-4, atol=1e-5*float(f1.abs().max())))
-    return _AFFINE[module]
+    return known[module]
 
 # %% ../../nbs/10_methods/11_iia.ipynb #c538e8df
 def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head='auto'):
@@ -142,9 +142,9 @@ def _cnn_attributions(bb, x, t, inp, layers, alphas, integrand, batch_size, head
         rows, leaves = first[s:e], {}
         with contextlib.ExitStack() as st:
             for l, c in zip(layers[:-1], cuts): _interpolate_at(l, c, alphas, st)
-            if layers:
+            if layers:                                   # no graph below the deepest point, one from it on
+                st.enter_context(graph_from(layers[-1]))
                 _interpolate_at(layers[-1], cuts[-1], deep, st, leaves)
-                st.enter_context(torch.no_grad())
             else: rows = rows.detach().requires_grad_()
             logits = bb.model(rows)
         score = logits.gather(1, expand(t[img[s:e]], E)[:, None]).sum()

@@ -4,292 +4,29 @@
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #6f30b5cd
 from __future__ import annotations
-import contextlib, math, time, weakref
-from pathlib import Path
+import weakref
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
-from ..core import check_images, check_targets, normalize, resize_to
+from ..core import check_images, check_targets
 from .registry import register
-from ..data.images import data_config, transform_for
-from ..models.hooks import capture
-from ..models.zoo import CHECKPOINTS, load_checkpoint, load_model, save_checkpoint
-from ..models.backbone import backbone, first_norm
-from tqdm.auto import tqdm
-from ..models.train import bench_data, dihedral
-from ..data.datasets import ImageNetVal
+from ..models.zoo import load_checkpoint, load_model
+from ..models.backbone import backbone
+from ..models.ttame_net import TTAME, model_fingerprint, _same_weights, ttame_checkpoints
+from ..models.ttame_net import ttame_taps, feature_map, FeatureBranch, AttentionMechanism   # re-exported
 
 # %% auto #0
-__all__ = ['LAMBDAS', 'TTAME_BENCH_RECIPE', 'IMAGENET_TAPS', 'TTAME_IMAGENET_RECIPE', 'ttame_taps', 'feature_map',
-           'FeatureBranch', 'AttentionMechanism', 'TTAME', 'area_loss', 'smoothness_loss', 'ttame_loss', 'masked_input',
-           'ttame_step', 'train_ttame', 'model_fingerprint', 'save_ttame', 'ttame_checkpoints', 'load_ttame', 'ttame',
-           'train_ttame_bench', 'imagenet_batches', 'train_ttame_imagenet']
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #40e59ad3
-def ttame_taps(
-    model: nn.Module,  # a classifier or its Backbone
-    layers=None,  # indices/stage names (CNN: stage outputs; ViT: blocks' first LayerNorm), module names; None: last 3
-) -> list:
-    "Names of the modules whose outputs T-TAME reads."
-    bb = backbone(model)
-    layers = [-3, -2, -1] if layers is None else [layers] if isinstance(layers, (int, str)) else list(layers)
-    if not layers: raise ValueError("layers must name at least one stage, block or module")
-    names = []
-    for l in layers:
-        if isinstance(l, str) and l not in bb.stage_names:
-            bb.module(l); names.append(l)                       # any module: bb.module raises a clear error if unknown
-        else:
-            i = bb.index(l)
-            names.append(bb.stage_names[i] if bb.kind == 'cnn' else f'{bb.stage_names[i]}.{first_norm(bb.blocks[i])}')
-    if len(set(names)) != len(names): raise ValueError(f"layers name the same module twice: {names}")
-    return names
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #302c8cd2
-def feature_map(out:torch.Tensor, bb) -> torch.Tensor:
-    "A tapped output as a feature map `[B,C,h,w]`: CNN maps as they are; ViT tokens without prefix, on the patch grid."
-    if out.ndim == 4: return out
-    if out.ndim == 3 and bb.kind == 'vit':
-        (gh, gw), p = bb.grid, bb.num_prefix_tokens
-        if out.shape[1] != p + gh*gw:
-            raise ValueError(f"expected {p} prefix + {gh}x{gw} patch tokens, got {out.shape[1]} tokens")
-        return out[:, p:].transpose(1, 2).reshape(out.shape[0], out.shape[2], gh, gw)
-    raise ValueError(f"cannot read a feature map from an output of shape {tuple(out.shape)} ({bb.kind})")
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #a620ac9d
-class FeatureBranch(nn.Module):
-    "`ReLU(BN(conv1x1(F)) + F)`: one tapped feature map, re-weighted, with a skip connection."
-    def __init__(self, channels:int):
-        super().__init__()
-        self.conv, self.bn = nn.Conv2d(channels, channels, 1), nn.BatchNorm2d(channels)
-    def forward(self, f): return F.relu(self.bn(self.conv(f)) + f)
-
-class AttentionMechanism(nn.Module):
-    """T-TAME's trainable part: a `FeatureBranch` per tap, bilinear upsampling to `size`, a 1x1 fusion to one map per
-    class."""
-    def __init__(self, channels:list, # channels of each tapped feature map
-                 num_classes:int, # one output map per class
-                 size:tuple): # (h, w) of the maps
-        super().__init__()
-        self.size = tuple(size)
-        self.branches = nn.ModuleList([FeatureBranch(c) for c in channels])
-        self.fuse = nn.Conv2d(sum(channels), num_classes, 1)
-
-    def forward(self, feats:list) -> torch.Tensor:
-        "Pre-sigmoid class maps `[B,K,h,w]` from the tapped feature maps."
-        if len(feats) != len(self.branches):
-            raise ValueError(f"expected {len(self.branches)} feature maps, got {len(feats)}")
-        up = [b(f) for b, f in zip(self.branches, feats)]
-        up = [
-            (
-                u
-                if tuple(u.shape[-2:]) == self.size
-                else F.interpolate(u, size=self.size, mode='bilinear', align_corners=False)
-            )
-            for u in up
-        ]
-        return self.fuse(torch.cat(up, 1))
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #cd6ad601
-class TTAME(nn.Module):
-    "A frozen classifier (`model`) with a T-TAME attention mechanism (`attention`) on its tapped layers."
-    def __init__(self, model:nn.Module, # the classifier to explain (frozen, kept in eval mode)
-                 layers=None, # taps, as in `ttame_taps` (default: the last three stages / blocks' first LayerNorm)
-                 max_size:int=56): # cap on the maps' side (the authors' code caps at 56)
-        super().__init__()
-        bb = backbone(model)
-        self.model, self.kind, self.taps = bb.model, bb.kind, ttame_taps(bb, layers)
-        p = next(self.model.parameters())
-        feats, logits = self.features(
-            torch.zeros(1, 3, *data_config(self.model)['size'], device=p.device, dtype=p.dtype)
-        )
-        h, w = max((tuple(f.shape[-2:]) for f in feats), key=lambda s: s[0]*s[1])
-        self.attention = AttentionMechanism(
-            [f.shape[1] for f in feats], logits.shape[-1], (min(h, max_size), min(w, max_size))
-        )
-        self.attention.to(p.device)
-
-    @property
-    def num_classes(self) -> int: return self.attention.fuse.out_channels
-
-    def train(self, mode:bool=True):
-        super().train(mode); self.model.eval()
-        return self
-
-    @torch.no_grad()
-    def features(self, x:torch.Tensor) -> tuple:
-        "`(feature maps of the taps, logits)` of normalised images `x` from one forward pass of the model."
-        mods, bb = dict(self.model.named_modules()), backbone(self.model)
-        with contextlib.ExitStack() as stack:
-            outs = [stack.enter_context(capture(mods[n])) for n in self.taps]
-            logits = self.model(x)
-        if any(len(o) != 1 for o in outs): raise RuntimeError(f"each tap must run once per forward pass: {self.taps}")
-        return [feature_map(o[0], bb) for o in outs], logits
-
-    def forward(self, x:torch.Tensor) -> tuple:
-        "`(pre-sigmoid class maps [B,K,h,w], logits [B,K])` for normalised images `x`."
-        feats, logits = self.features(x)
-        return self.attention(feats), logits
-
-    @torch.no_grad()
-    def explain(self, x:torch.Tensor, t:torch.Tensor) -> torch.Tensor:
-        "Maps `[B,H,W]` in [0,1] for targets `t` `[B]`: the class's pre-sigmoid map, min-max scaled, resized to `x`."
-        c, logits = self(x); t = check_targets(t, x)
-        return resize_to(normalize(c[torch.arange(len(t), device=t.device), t]), x)
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #0042f04b
-LAMBDAS = (1.5, 2., 0.005, 0.3)    # paper: λ1 (CE), λ2 (area + λ3·TV), λ3 (TV inside λ2), λ4 (area power)
-
-def area_loss(masks:torch.Tensor, power:float=0.3, eps:float=5e-4) -> torch.Tensor:
-    "`mean((A + eps)^power)`: small maps, with small values pushed harder to zero for `power < 1`."
-    return (masks + eps).pow(power).mean()
-
-def smoothness_loss(masks:torch.Tensor, border:float=0.3) -> torch.Tensor:
-    "Total variation of maps `[B,M,h,w]`: `[Σ(Δh A)² + Σ(Δw A)² + border·Σ_edges A²] / (2B)` (authors' code)."
-    dh = (masks[..., 1:, :] - masks[..., :-1, :]).pow(2).sum()
-    dw = (masks[..., :, 1:] - masks[..., :, :-1]).pow(2).sum()
-    edges = sum(e.pow(2).sum() for e in (masks[..., 0, :], masks[..., -1, :], masks[..., :, 0], masks[..., :, -1]))
-    return (dh + dw + border*edges)/(2*masks.shape[0])
-
-def ttame_loss(logits:torch.Tensor, # the frozen model's logits on the masked images [B,K]
-               labels:torch.Tensor, # the model's predictions on the clean images [B]
-               masks:torch.Tensor, # sigmoid maps [B,M,h,w] the area and smoothness terms act on
-               lambdas=LAMBDAS) -> tuple:
-    "`(loss, parts)`: `λ1·CE + λ2·(area + λ3·TV)`, with `parts` the three terms (detached floats)."
-    l1, l2, l3, l4 = lambdas
-    ce, area, tv = F.cross_entropy(logits, labels), area_loss(masks, l4), smoothness_loss(masks)
-    return l1*ce + l2*(area + l3*tv), dict(ce=ce.item(), area=area.item(), tv=tv.item())
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #88cc1779
-def masked_input(x_unit:torch.Tensor, # images in [0,1] [B,3,H,W]
-                 masks:torch.Tensor, # maps in [0,1], [B,h,w] or [B,1,h,w], upsampled bilinearly to the images
-                 kind:str, # 'cnn': standardise(mask · x); 'vit': mask · standardise(x)
-                 mean:torch.Tensor, std:torch.Tensor) -> torch.Tensor: # the model's normalisation, [3,1,1]
-    "The normalised input the frozen model sees for images masked by `masks`."
-    if kind not in ('cnn', 'vit'): raise ValueError(f"kind must be 'cnn' or 'vit', got {kind!r}")
-    m = masks[:, None] if masks.ndim == 3 else masks
-    m = F.interpolate(m, size=x_unit.shape[-2:], mode='bilinear', align_corners=False)
-    return (m*x_unit - mean)/std if kind == 'cnn' else m*(x_unit - mean)/std
-
-def ttame_step(att:TTAME, x_unit:torch.Tensor, # the T-TAME; a batch of images in [0,1]
-               mean:torch.Tensor, std:torch.Tensor, lambdas=LAMBDAS) -> tuple:
-    "`(loss, parts)` of one batch: labels from the clean forward, each image masked by its own class's sigmoid map."
-    c, logits = att((x_unit - mean)/std)
-    labels, B = logits.argmax(-1), len(x_unit)
-    maps = torch.sigmoid(c)[:, labels]                          # [B,B,h,w]: every image's maps of the batch's classes
-    own = maps[torch.arange(B), torch.arange(B)]                # [B,h,w]: each image's map of its own class
-    return ttame_loss(att.model(masked_input(x_unit, own, att.kind, mean, std)), labels, maps, lambdas)
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #d638721d
-def _as_unit(x:torch.Tensor) -> torch.Tensor:
-    return x.float()/255 if x.dtype == torch.uint8 else x.float()
-
-def _batches(data, batch_size:int, gen:torch.Generator|None=None):
-    "A function returning one epoch's batches (tensor data shuffled with `gen`), and the number of batches per epoch."
-    if isinstance(data, torch.Tensor):
-        if data.ndim != 4 or data.shape[1] != 3: raise ValueError(f"expected images [N,3,H,W], got {tuple(data.shape)}")
-        order = lambda: torch.randperm(len(data), generator=gen).split(batch_size)
-        return (lambda: (data[i] for i in order())), math.ceil(len(data)/batch_size)
-    if not hasattr(data, '__len__'):
-        raise TypeError("data must be an image tensor or a sized iterable of batches (e.g. a DataLoader)")
-    return (lambda: (b[0] if isinstance(b, (tuple, list)) else b for b in data)), len(data)
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #316b8a15
-def train_ttame(att:TTAME, # the T-TAME to train in place (its model stays frozen)
-                data, # images [N,3,H,W] (uint8 or [0,1]), or an iterable of batches of them
-                epochs:int=8, lr:float=1e-3, # OneCycle's max learning rate (paper: 1e-3)
-                batch_size:int=32, # for tensor data (paper: 32)
-                momentum:float=0.9, wd:float=5e-4, # SGD with Nesterov momentum; weight decay, not on biases
-                optimizer:str='sgd', # 'sgd' (the paper's) or 'adam' (Adam with decoupled weight decay, AdamW)
-                lambdas=LAMBDAS, # (λ1, λ2, λ3, λ4) of the loss
-                augment=None, # callable on each batch of images in [0,1]
-                amp:bool=False, # bfloat16 autocast on CUDA (the paper trains with mixed precision)
-                seed:int=0, progress:bool=True) -> dict:
-    "Train `att.attention`: SGD (Nesterov) + OneCycle on the T-TAME loss; returns the per-epoch mean loss and terms."
-    if not isinstance(att, TTAME):
-        raise TypeError(f"train a TTAME (wrap the model: TTAME(model)), got {type(att).__name__}")
-    if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
-    if optimizer not in ('sgd', 'adam'): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
-    epoch_batches, n_batches = _batches(data, batch_size, torch.Generator().manual_seed(seed))  # its own generator
-    dev = next(att.attention.parameters()).device
-    tf = transform_for(att.model); mean, std = tf.mean.to(dev), tf.std.to(dev)
-    named = list(att.attention.named_parameters())
-    groups = [dict(params=[p for n, p in named if not n.endswith('bias')], weight_decay=wd),
-              dict(params=[p for n, p in named if n.endswith('bias')], weight_decay=0.)]
-    if optimizer == 'sgd': opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, nesterov=True)
-    else: opt = torch.optim.AdamW(groups, lr=lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*n_batches)
-    frozen = [(p, p.requires_grad) for p in att.model.parameters()]
-    history, bar = dict(loss=[], ce=[], area=[], tv=[], seconds=[]), tqdm(
-        total=epochs * n_batches, disable=not progress, desc='T-TAME'
-    )
-    t0, restore = time.time(), contextlib.ExitStack()      # the caller's RNG state comes back after training
-    restore.enter_context(torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []))
-    torch.default_generator.manual_seed(seed)               # augmentations draw from the forked, seeded RNG
-    if dev.type == 'cuda':
-        with torch.cuda.device(dev): torch.cuda.manual_seed(seed)
-    try:
-        for p, _ in frozen: p.requires_grad_(False)
-        att.train()
-        for ep in range(epochs):
-            sums, n = dict(loss=0., ce=0., area=0., tv=0.), 0
-            for xb in epoch_batches():
-                xb = _as_unit(xb.to(dev, non_blocking=True))
-                if augment is not None: xb = augment(xb)
-                with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp and dev.type == 'cuda'):
-                    loss, parts = ttame_step(att, xb, mean, std, lambdas)
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-                for k, v in dict(loss=loss.item(), **parts).items(): sums[k] += v*len(xb)
-                n += len(xb); bar.update()
-            for k in sums: history[k].append(sums[k]/n)
-            history['seconds'].append(round(time.time() - t0, 1))
-            bar.set_postfix(epoch=ep, loss=f"{history['loss'][-1]:.3f}", ce=f"{history['ce'][-1]:.3f}")
-    finally:
-        for p, r in frozen: p.requires_grad_(r)
-        att.eval(); bar.close(); restore.close()
-    return history
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #317a289c
-def model_fingerprint(model:nn.Module) -> dict:
-    "Class name, parameter count and the sum of absolute parameter values (float64) of `model`."
-    with torch.no_grad():
-        ps = list(model.parameters())
-        return dict(
-            cls=type(model).__name__,
-            n=sum(p.numel() for p in ps),
-            abs_sum=sum(p.double().abs().sum().item() for p in ps),
-        )
-
-def _same_weights(a:dict, b:dict, rtol:float=1e-6) -> bool:
-    return (
-        a['cls'] == b['cls']
-        and a['n'] == b['n']
-        and abs(a['abs_sum'] - b['abs_sum']) <= rtol * max(abs(b['abs_sum']), 1e-12)
-    )
-
-def save_ttame(att:TTAME, # a trained T-TAME
-               name:str, # the model's name: the checkpoint is `ttame_{name}.pt`
-               meta:dict|None=None, # extra metadata (recipe, history, ...)
-               path=None) -> Path: # default `CHECKPOINTS/ttame_{name}.pt`
-    "Save the attention mechanism (float16) with what is needed to rebuild and match it."
-    m = att.model
-    info = dict(model=name, model_meta=getattr(m, 'meta', None), fingerprint=model_fingerprint(m), kind=att.kind,
-                taps=att.taps, size=list(att.attention.size), num_classes=att.num_classes, **(meta or {}))
-    return save_checkpoint(att.attention, f'ttame_{name}', info, path)
+__all__ = ['load_ttame', 'ttame']
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #2b05737e
-_ATTACHED = weakref.WeakKeyDictionary()
+_ATTACHED = weakref.WeakKeyDictionary()   # a model's Backbone -> its TTAME (an edited model gets a new Backbone)
 
 def _train_hint(what:str) -> str:
     return (
         f"no trained T-TAME attention for {what}. Train one: `att = TTAME(model); train_ttame(att, images, epochs)` "
         "(images [N,3,H,W] in [0,1], or a DataLoader of them), then pass `attention=att` or `save_ttame(att, name)`; "
-        "see nbs/10_methods/28_ttame.ipynb (the benchmark recipe, and `train_ttame_imagenet` for VGG-16 / "
-        "ResNet-50 / ViT-B/16)"
+        "see nbs/00_foundations/11_train_ttame.ipynb (`models.train_ttame`: the benchmark recipe, and "
+        "`train_ttame_imagenet` for VGG-16 / ResNet-50 / ViT-B/16)"
     )
-
-def ttame_checkpoints() -> dict:
-    "`{model name: checkpoint path}` of the T-TAME checkpoints in `CHECKPOINTS`."
-    return {p.stem.removeprefix('ttame_'): p for p in sorted(Path(CHECKPOINTS).glob('ttame_*.pt'))}
 
 def _attach(model:nn.Module, ck:dict) -> TTAME:
     "A `TTAME` on `model` with the checkpoint's attention weights (float32, on the model's device, eval mode)."
@@ -333,10 +70,10 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
         return _attach(model, ck)
     if not isinstance(name_or_model, nn.Module):
         raise TypeError(f"expected a model name or an nn.Module, got {type(name_or_model).__name__}")
-    model = backbone(name_or_model).model
-    if path is None and model in _ATTACHED: return _ATTACHED[model]
+    bb = backbone(name_or_model); model = bb.model
+    if path is None and bb in _ATTACHED: return _ATTACHED[bb]
     att = _attach(model, _match(model, path))
-    if path is None: _ATTACHED[model] = att
+    if path is None: _ATTACHED[bb] = att
     return att
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #babf58cf
@@ -361,62 +98,3 @@ def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; imag
     t = check_targets(target, x)
     bs = batch_size or len(x)
     return torch.cat([att.explain(x[i:i+bs], t[i:i+bs]) for i in range(0, len(x), bs)])
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #cba904dd
-TTAME_BENCH_RECIPE = dict(
-    n_train=4000, epochs=1, lr=1e-3, batch_size=16, optimizer='sgd', momentum=0.9, wd=5e-4, seed=1
-)
-
-def _train_and_save(att, data, recipe:dict, name:str, save:bool, **kw) -> tuple:
-    "Train `att` on `data` with `recipe`; save it as `ttame_{name}.pt` when `save`; `(att, history)`."
-    r = recipe
-    hist = train_ttame(att, data, r['epochs'], r['lr'], r['batch_size'], r['momentum'], r['wd'], seed=r['seed'], **kw)
-    meta = dict(recipe=recipe, history=hist, train_seconds=hist['seconds'][-1], torch=str(torch.__version__))
-    if save: save_ttame(att, name, meta)
-    return att, hist
-
-def train_ttame_bench(name:str, # 'bench_cnn', 'bench_vit' (version 1) or 'bench2_cnn', 'bench2_vit' (version 2)
-                      recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
-    """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
-    `ttame_{name}.pt`."""
-    if name not in ('bench_cnn', 'bench_vit', 'bench2_cnn', 'bench2_vit'):
-        raise ValueError(f"name must be 'bench_cnn', 'bench_vit', 'bench2_cnn' or 'bench2_vit', got {name!r}")
-    x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'], version=2 if name.startswith('bench2') else 1)
-    att = TTAME(load_model(name))
-    return _train_and_save(att, x, recipe, name, save, optimizer=recipe['optimizer'], augment=dihedral,
-                           progress=progress)
-
-# %% ../../nbs/10_methods/28_ttame.ipynb #2c580c0c
-IMAGENET_TAPS = dict(vgg16=['features.16', 'features.23', 'features.30'], resnet50=['layer2', 'layer3', 'layer4'],
-                     vit_b_16=[f'encoder.layers.encoder_layer_{i}.ln_1' for i in (9, 10, 11)])
-TTAME_IMAGENET_RECIPE = dict(epochs=8, lr=1e-3, batch_size=32, momentum=0.9, wd=5e-4, amp=True, seed=0)
-
-def imagenet_batches(root, # ImageNet training folder: one sub-folder of images per WordNet id
-                     model:nn.Module, batch_size:int=32, workers:int=8) -> torch.utils.data.DataLoader:
-    "Shuffled batches of `(images in [0,1] at the model's input size, labels)` from a local ImageNet folder."
-    ds = ImageNetVal(root, transform=transform_for(model).to_unit)
-    return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers, drop_last=True,
-                                       pin_memory=torch.cuda.is_available(), persistent_workers=workers > 0)
-
-def train_ttame_imagenet(
-    name: str,  # 'vgg16', 'resnet50' or 'vit_b_16' (torchvision, pretrained)
-    root,  # ImageNet training folder (class folders)
-    recipe: dict = TTAME_IMAGENET_RECIPE,
-    device='cuda',
-    workers: int = 8,
-    progress: bool = True,
-    save: bool = True,
-) -> tuple:
-    "Train T-TAME for a torchvision ImageNet model as the paper does; `(att, history)`, saved as `ttame_{name}.pt`."
-    if name not in IMAGENET_TAPS: raise ValueError(f"name must be one of {list(IMAGENET_TAPS)}, got {name!r}")
-    if str(device).startswith('cuda') and not torch.cuda.is_available():
-        raise RuntimeError(
-            "train_ttame_imagenet needs a CUDA GPU (8 epochs over ImageNet); pass device='cpu' to insist"
-        )
-    root = Path(root).expanduser()
-    if not root.is_dir():
-        raise FileNotFoundError(f"ImageNet training folder not found: {root} (set IMAGENET_TRAIN or pass root=)")
-    model = load_model(f'torchvision/{name}', device=device)          # WeightsUnavailable says where to put the weights
-    att = TTAME(model, IMAGENET_TAPS[name])
-    data = imagenet_batches(root, model, recipe['batch_size'], workers)
-    return _train_and_save(att, data, recipe, name, save, amp=recipe['amp'], progress=progress)

@@ -498,20 +498,40 @@ class _:
         with self.lock, torch.inference_mode(False): yield self
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #16009f80
-_BACKBONES = weakref.WeakKeyDictionary()
+_BACKBONES = weakref.WeakKeyDictionary()   # model -> (its Backbone, weak refs to the model's modules it was built on)
+
+def _module_refs(model:nn.Module) -> list:
+    "Weak references to `model`'s modules in order, an `ExplicitAttention` read as the attention it wraps."
+    out, seen, todo = [], set(), [model]
+    while todo:
+        m = todo.pop()
+        if isinstance(m, ExplicitAttention): m = m.mha       # swapped in and out by `explicit_attention`
+        if id(m) in seen: continue
+        seen.add(id(m)); out.append(weakref.ref(m)); todo.extend(reversed(list(m.children())))
+    return out
+
+def _unchanged(refs:list, model:nn.Module) -> bool:
+    "Whether `model`'s modules are still those of `refs` (none added, removed or replaced since)."
+    now = _module_refs(model)
+    return len(now) == len(refs) and all(r() is n() for r, n in zip(refs, now))
 
 def backbone(model, # an nn.Module (compiled, wrapped or not) or a Backbone
              output=None, # where the logits are in the model's output: a key, an index or a function (else found)
             ) -> Backbone:
-    """The `Backbone` of `model`, built once per model and cached (an existing `Backbone` is returned as is); with
-    `output`, a new one whose `model` returns the selected logits."""
+    """The `Backbone` of `model`, built once per model and cached until the model's modules change (a new head, a
+    replaced stage); an existing `Backbone` is returned as is; with `output`, a new one whose `model` returns the
+    selected logits."""
     if isinstance(model, Backbone) and output is None: return model
     if not isinstance(model, (nn.Module, Backbone)):
         raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
     if output is not None: bb = Backbone(model, output)
-    elif model in _BACKBONES: return _BACKBONES[model]
-    else: bb = _BACKBONES[model] = Backbone(model)
-    _BACKBONES.setdefault(bb.model, bb)          # methods given `bb.model` find the same Backbone
+    else:
+        kept = _BACKBONES.get(model)
+        if kept is not None and _unchanged(kept[1], model): return kept[0]
+        bb = Backbone(model); _BACKBONES[model] = (bb, _module_refs(model))
+    kept = _BACKBONES.get(bb.model)
+    if kept is None or not _unchanged(kept[1], bb.model):          # methods given `bb.model` find the same Backbone
+        _BACKBONES[bb.model] = (bb, _module_refs(bb.model))
     return bb
 
 def first_norm(block:nn.Module) -> str:

@@ -10,7 +10,8 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'mark_channels_last', 'is_channels_last',
-           'hooks', 'replace_output', 'replace_input', 'capture', 'count_bytes', 'memory_meter', 'grad_from_here']
+           'hooks', 'replace_output', 'replace_input', 'capture', 'count_bytes', 'memory_meter', 'grad_from_here',
+           'graph_from']
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #626b9064
 def expand(t:torch.Tensor, n:int) -> torch.Tensor:
@@ -109,3 +110,11 @@ def grad_from_here(v:torch.Tensor) -> torch.Tensor:
     "Detach `v`, make it a leaf that requires grad, and record the graph from here on (use under `torch.no_grad()`)."
     torch.set_grad_enabled(True)
     return v.detach().requires_grad_()
+
+# %% ../../nbs/00_foundations/04_hooks.ipynb #648705ee
+@contextlib.contextmanager
+def graph_from(module:nn.Module):
+    """While open, forward passes record no autograd graph until `module` has run, and record one from its output
+    on; the caller's grad mode comes back on exit."""
+    def start(m, args, out): torch.set_grad_enabled(True)
+    with torch.no_grad(), hooks((module, start)): yield

@@ -392,9 +392,9 @@ EXPERIMENTS |= {e.name: e for e in [
 EXPERIMENTS['v2_vit_plain'] = replace(EXPERIMENTS['v2_vit'], name='v2_vit_plain', model='bench2_vit_plain',
                                       methods=[m for m in VIT_METHODS if m != 'ttame'] + ALL_ANCHORS)
 # IIA2 and DIX at the papers' n = 10 on the ViT, with the baselines the papers compare them with and two anchors, on
-# 64 images of the same pool (n = 10 costs 4x IIA2's passes at n = 5; IIA3's 1,000 passes per image stay out)
+# 256 images of the same pool (n = 10 costs 4x IIA2's passes at n = 5; IIA3's 1,000 passes per image stay out)
 EXPERIMENTS['v2_vit_n10'] = Experiment('v2_vit_n10', 'bench2_vit', 'bench_v2',
-                                       ['tattr', 'gae', 'iia2', 'dix2', 'dix3', 'mask', 'random'], SAMPLE_METRICS, n=64,
+                                       ['tattr', 'gae', 'iia2', 'dix2', 'dix3', 'mask', 'random'], SAMPLE_METRICS, n=256,
                                        sample_seed=2026)
 EXPERIMENTS |= {f'{k}_gt': replace(EXPERIMENTS[k], name=f'{k}_gt', target='target') for k in ('v2_cnn', 'v2_vit')}
 

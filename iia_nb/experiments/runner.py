@@ -31,10 +31,10 @@ from ..models.zoo import CHECKPOINTS
 # %% auto #0
 __all__ = ['BENCH_DATA', 'run', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLANATION_METRICS', 'ABLATION_IIA', 'ABLATION_DIX',
            'CNN_OPTIONS', 'VIT_OPTIONS', 'LITE_METHODS', 'ANCHOR_METHODS', 'V2_METRICS', 'IMAGENET_VIT', 'EXPERIMENTS',
-           'FULL_OPTIONS', 'ALL_ANCHORS', 'SAMPLE_METRICS', 'VIT_SAMPLE_OPTIONS', 'environment', 'file_digest',
-           'weights_provenance', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table', 'Experiment',
-           'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths', 'run_experiment',
-           'merge_shards', 'summary', 'experiment', 'run_sharded']
+           'FULL_OPTIONS', 'ALL_ANCHORS', 'SAMPLE_METRICS', 'VIT_SAMPLE_OPTIONS', 'N10_METHODS', 'environment',
+           'file_digest', 'weights_provenance', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table',
+           'Experiment', 'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths',
+           'run_experiment', 'merge_shards', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git(*args) -> str:
@@ -393,8 +393,8 @@ EXPERIMENTS['v2_vit_plain'] = replace(EXPERIMENTS['v2_vit'], name='v2_vit_plain'
                                       methods=[m for m in VIT_METHODS if m != 'ttame'] + ALL_ANCHORS)
 # IIA2 and DIX at the papers' n = 10 on the ViT, with the baselines the papers compare them with and two anchors, on
 # 256 images of the same pool (n = 10 costs 4x IIA2's passes at n = 5; IIA3's 1,000 passes per image stay out)
-EXPERIMENTS['v2_vit_n10'] = Experiment('v2_vit_n10', 'bench2_vit', 'bench_v2',
-                                       ['tattr', 'gae', 'iia2', 'dix2', 'dix3', 'mask', 'random'], SAMPLE_METRICS, n=256,
+N10_METHODS = ['tattr', 'gae', 'iia2', 'dix2', 'dix3', 'mask', 'random']
+EXPERIMENTS['v2_vit_n10'] = Experiment('v2_vit_n10', 'bench2_vit', 'bench_v2', N10_METHODS, SAMPLE_METRICS, n=256,
                                        sample_seed=2026)
 EXPERIMENTS |= {f'{k}_gt': replace(EXPERIMENTS[k], name=f'{k}_gt', target='target') for k in ('v2_cnn', 'v2_vit')}
 

@@ -5,7 +5,7 @@
 # %% ../../nbs/10_methods/11_iia.ipynb #04d33e56
 from __future__ import annotations
 from functools import partial
-import contextlib, weakref
+import contextlib
 import torch
 import torch.nn as nn
 from ..core import check_images, check_targets, postprocess, resize_to
@@ -100,15 +100,13 @@ def _interpolate_at(module, cut, alphas, st, leaves=None):
 # %% ../../nbs/10_methods/11_iia.ipynb #94b93952
 _AFFINE_LEAVES = (nn.Linear, nn.Identity, nn.Dropout, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AvgPool2d)
 
-_AFFINE = weakref.WeakKeyDictionary()     # Backbone -> {point module: whether the network after it is affine}
-
 def _affine_head(bb, module:nn.Module, x1:torch.Tensor) -> bool:
     """Whether the network after `module` (a cut) is affine in `module`'s output: every module that runs after it is
     one of `_AFFINE_LEAVES` (average pooling, flatten, dropout in eval mode, linear), and on the image `x1` the
     logits at the middle of `module`'s path are the mean of those at its ends (which catches functional steps in
     `forward`, such as an activation, that module hooks cannot see). One forward pass of three rows, once per
     module and `Backbone` (a model edited in place gets a new `Backbone`, so its head is checked again)."""
-    known = _AFFINE.setdefault(bb, {})
+    known = bb.state.setdefault('affine_after', {})      # point module -> whether the network after it is affine
     if module in known: return known[module]
     calls, done, a = [], [], torch.tensor([0., .5, 1.], device=x1.device).view(-1, 1, 1, 1)
     leaves = [m for m in bb.model.modules() if not any(True for _ in m.children())]

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #6f30b5cd
 from __future__ import annotations
-import weakref
 import torch
 import torch.nn as nn
 from ..core import check_images, check_targets
@@ -18,8 +17,6 @@ from ..models.ttame_net import ttame_taps, feature_map, FeatureBranch, Attention
 __all__ = ['load_ttame', 'ttame']
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #2b05737e
-_ATTACHED = weakref.WeakKeyDictionary()   # a model's Backbone -> its TTAME (an edited model gets a new Backbone)
-
 def _train_hint(what:str) -> str:
     return (
         f"no trained T-TAME attention for {what}. Train one: `att = TTAME(model); train_ttame(att, images, epochs)` "
@@ -71,9 +68,9 @@ def load_ttame(name_or_model, # a model name with a shipped checkpoint ('bench_c
     if not isinstance(name_or_model, nn.Module):
         raise TypeError(f"expected a model name or an nn.Module, got {type(name_or_model).__name__}")
     bb = backbone(name_or_model); model = bb.model
-    if path is None and bb in _ATTACHED: return _ATTACHED[bb]
+    if path is None and 'ttame' in bb.state: return bb.state['ttame']    # an edited model gets a new Backbone
     att = _attach(model, _match(model, path))
-    if path is None: _ATTACHED[bb] = att
+    if path is None: bb.state['ttame'] = att
     return att
 
 # %% ../../nbs/10_methods/28_ttame.ipynb #babf58cf

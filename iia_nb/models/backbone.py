@@ -204,12 +204,14 @@ def _attention_of(block:nn.Module):
 
 class Backbone:
     """Representation points of a timm or torchvision classifier: CNN `stages` or ViT `blocks` with their attention,
-    and the `head`; `model` is what methods call (it returns the logits), `net` the module with the structure."""
+    and the `head`; `model` is what methods call (it returns the logits), `net` the module with the structure;
+    `state` what methods keep per model (built again with the Backbone when the model's modules change)."""
     def __init__(self, model:nn.Module, output=None):
         if isinstance(model, Backbone): model, output = model.model, output or model.output
         if not isinstance(model, nn.Module): raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
         outer = unwrap(model); self.net, self.output = _structured(outer), output
         self.lock = _LOCKS.setdefault(self.net, threading.RLock())
+        self.state = {}
         modes = [(m, m.training) for m in outer.modules()]
         outer.eval()                          # probe passes in eval mode: no BatchNorm statistics change
         try:
@@ -498,7 +500,16 @@ class _:
         with self.lock, torch.inference_mode(False): yield self
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #16009f80
-_BACKBONES = weakref.WeakKeyDictionary()   # model -> (its Backbone, weak refs to the model's modules it was built on)
+class _Kept:
+    """A model's cached `Backbone`, kept in the model's own `__dict__` so that it lives and dies with the model (a
+    global table would hold every model ever explained, since the Backbone refers to its model); a copy or a pickle of
+    the model starts empty and builds its own."""
+    __slots__ = ('entry',)
+    def __init__(self, entry=None): self.entry = entry    # (Backbone, weak ref to the owner, `_module_refs` of it)
+    def __deepcopy__(self, memo): return _Kept()
+    def __reduce__(self): return (_Kept, ())
+
+_KEPT = '_iia_nb_backbone'
 
 def _module_refs(model:nn.Module) -> list:
     "Weak references to `model`'s modules in order, an `ExplicitAttention` read as the attention it wraps."
@@ -526,13 +537,21 @@ def backbone(model, # an nn.Module (compiled, wrapped or not) or a Backbone
         raise TypeError(f"expected an nn.Module or a Backbone, got {type(model).__name__}")
     if output is not None: bb = Backbone(model, output)
     else:
-        kept = _BACKBONES.get(model)
-        if kept is not None and _unchanged(kept[1], model): return kept[0]
-        bb = Backbone(model); _BACKBONES[model] = (bb, _module_refs(model))
-    kept = _BACKBONES.get(bb.model)
-    if kept is None or not _unchanged(kept[1], bb.model):          # methods given `bb.model` find the same Backbone
-        _BACKBONES[bb.model] = (bb, _module_refs(bb.model))
+        bb = _kept(model)
+        if bb is not None: return bb
+        bb = Backbone(model); _keep(model, bb)
+    if _kept(bb.model) is None: _keep(bb.model, bb)           # methods given `bb.model` find the same Backbone
     return bb
+
+def _kept(model:nn.Module) -> Backbone|None:
+    "The Backbone kept on `model` itself, if it was built for this very object and its modules are unchanged."
+    entry = getattr(model.__dict__.get(_KEPT), 'entry', None)
+    if entry is None: return None
+    bb, owner, refs = entry
+    return bb if owner() is model and _unchanged(refs, model) else None       # a shallow copy shares the dict entry
+
+def _keep(model:nn.Module, bb:Backbone):
+    model.__dict__[_KEPT] = _Kept((bb, weakref.ref(model), _module_refs(model)))
 
 def first_norm(block:nn.Module) -> str:
     "Name of a ViT block's first norm: timm `norm1`, torchvision `ln_1`, else its first child that is a norm layer."

@@ -12,7 +12,7 @@ from ..core import check_images, check_targets, postprocess, resize_to
 from .registry import register
 from ._engine import path_points, rollout, row_chunks, vit_backbone
 from ..models.hooks import (expand, interpolants, channel_min, hooks, replace_input, count_bytes,
-                                  replace_output, grad_from_here, graph_from)
+                                  replace_output, graph_from)
 from ..models.backbone import backbone
 
 # %% auto #0
@@ -228,8 +228,8 @@ def _cnn_released(bb, x, t, n, batch_size):
     for idx in row_chunks(len(first), batch_size):
         state, s, e = {}, int(idx[0]), int(idx[-1]) + 1
         def at_L(u):
-            leaf = grad_from_here(u); state['A'] = leaf; return leaf.clone()
-        with replace_output(bb.stage(-1), at_L), torch.no_grad(): logits = bb.model(first[s:e])
+            state['A'] = u.detach().requires_grad_(); return state['A'].clone()
+        with graph_from(bb.stage(-1)), replace_output(bb.stage(-1), at_L): logits = bb.model(first[s:e])
         g, = torch.autograd.grad(logits.gather(1, t[img[s:e]][:, None]).sum(), state['A'])
         contrib = (state['A'].detach().relu()*g).sum(1)
         if acc is None: acc = contrib.new_zeros(len(x), *contrib.shape[1:])

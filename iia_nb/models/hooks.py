@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #96cc72b5
 from __future__ import annotations
-import contextlib, weakref
+import contextlib, warnings, weakref
 import torch
 import torch.nn as nn
 
@@ -107,7 +107,10 @@ def memory_meter():
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #6ecb6d29
 def grad_from_here(v:torch.Tensor) -> torch.Tensor:
-    "Detach `v`, make it a leaf that requires grad, and record the graph from here on (use under `torch.no_grad()`)."
+    """Deprecated (use `graph_from`): detach `v`, make it a leaf that requires grad, and record the graph from here
+    on (use under `torch.no_grad()`)."""
+    warnings.warn("grad_from_here is deprecated: open `graph_from(module)` around the forward pass instead",
+                  FutureWarning, stacklevel=2)
     torch.set_grad_enabled(True)
     return v.detach().requires_grad_()
 

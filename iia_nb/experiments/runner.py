@@ -4,7 +4,7 @@
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #25f9fbd9
 from __future__ import annotations
-import hashlib, json, os, platform, subprocess, time
+import contextlib, hashlib, json, os, platform, subprocess, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -34,7 +34,7 @@ __all__ = ['BENCH_DATA', 'run', 'TOO_FEW', 'CNN_METHODS', 'VIT_METHODS', 'EXPLAN
            'FULL_OPTIONS', 'ALL_ANCHORS', 'SAMPLE_METRICS', 'VIT_SAMPLE_OPTIONS', 'N10_METHODS', 'environment',
            'file_digest', 'weights_provenance', 'bootstrap_ci', 'rank_marks', 'paper_table', 'markdown_table',
            'Experiment', 'sample_indices', 'build_dataset', 'parse_shard', 'result_paths', 'check_result_paths',
-           'run_experiment', 'merge_shards', 'summary', 'experiment', 'run_sharded']
+           'run_lock', 'run_experiment', 'check_shards', 'merge_shards', 'summary', 'experiment', 'run_sharded']
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #e30c0549
 def _git(*args) -> str:
@@ -232,6 +232,34 @@ def _write_results(df, env, paths):
     atomic_write(js, lambda tmp: Path(tmp).write_text(json.dumps(env, indent=1, default=str)))
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #19c026aa
+@contextlib.contextmanager
+def run_lock(result:Path):
+    """While open, `result`'s lock file (`NAME.lock` beside it) names this process; a second run writing the same
+    result refuses, naming the first (a lock left by a process that no longer runs is taken over)."""
+    lock = result.with_suffix('.lock'); me = dict(pid=os.getpid(), host=platform.node(), started=time.time())
+    for _ in range(2):
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY); break
+        except FileExistsError:
+            try: other = json.loads(lock.read_text())
+            except (OSError, ValueError): other = {}
+            if _alive(other):
+                raise FileExistsError(f"another run (pid {other['pid']} on {other['host']}, started "
+                    f"{time.strftime('%H:%M:%S', time.localtime(other['started']))}) is writing {result.name} in "
+                    f"{result.parent}: wait for it, or write to another folder") from None
+            lock.unlink(missing_ok=True)                             # stale: its process is gone
+    else: raise FileExistsError(f"cannot take the lock {lock}")
+    with os.fdopen(fd, 'w') as f: json.dump(me, f)
+    try: yield lock
+    finally: lock.unlink(missing_ok=True)
+
+def _alive(other:dict) -> bool:
+    "Whether the process a lock names still runs (on another host: assumed so)."
+    if not {'pid', 'host', 'started'} <= set(other): return False
+    if other['host'] != platform.node(): return True
+    try: os.kill(other['pid'], 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
 def run_experiment(exp:Experiment, # the experiment
                    out_dir=None, # folder for NAME.csv and NAME.env.json (required when sharded)
         cache_dir=None, # folder of cached maps (resumable); default: out_dir/cache/MODEL, shared by its experiments
@@ -250,6 +278,11 @@ def run_experiment(exp:Experiment, # the experiment
         out.mkdir(parents=True, exist_ok=True)
         check_result_paths(paths + (result_paths(out, exp.name) if world > 1 and rank == 0 else ()), overwrite)
     if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.model      # keys tell experiments apart
+    with contextlib.ExitStack() as stack:
+        if paths is not None: stack.enter_context(run_lock(paths[0]))
+        return _run(exp, out, paths, cache_dir, batch_size, device, progress, k, K, rank, world)
+
+def _run(exp, out, paths, cache_dir, batch_size, device, progress, k, K, rank, world):
     seed_everything(exp.seed)
     dev = _device_for(rank, device)
     model = load_model(exp.model).to(dev).eval()
@@ -274,7 +307,34 @@ def run_experiment(exp:Experiment, # the experiment
 run = run_experiment   # its old name (deprecated, for one release; `iia-explain`'s function is `cli.run`)
 
 # %% ../../nbs/50_experiments/51_runner.ipynb #27d82043
-def merge_shards(name:str, out_dir, overwrite:bool=False) -> pd.DataFrame:
+def check_shards(name:str, envs:list, frames:list, mixed_code:bool=False):
+    """Refuse, in one line, shards that are not the K disjoint parts of one run: each shard's env names its own place
+    `[k, K]`, all ran the same experiment (options included) on the same sample and weights (and, unless
+    `mixed_code`, the same commit), and shard k holds every image of its share (`indices[k::K]`) once per method."""
+    K = len(envs)
+    for k, e in enumerate(envs):
+        if e.get('shard') != [k, K]:
+            raise ValueError(f"{name!r}: the file of shard {k}/{K} holds shard {e.get('shard')} (copied or renamed?)")
+    for key, what in [('experiment', 'experiments (methods, metrics or options)'), ('sample', 'samples'),
+                      ('checkpoints', 'weights')] + ([] if mixed_code else [('commit', 'commits')]):
+        seen = {json.dumps(e.get(key), sort_keys=True) for e in envs}
+        if len(seen) != 1:
+            hint = '; pass mixed_code=True (--mixed-code) to merge them anyway' if key == 'commit' else ''
+            raise ValueError(f"the shards of {name!r} ran different {what}: rerun them alike{hint}")
+    indices, methods = envs[0]['sample']['indices'], envs[0]['experiment']['methods']
+    for k, df in enumerate(frames):
+        want = sorted(indices[k::K])
+        for method in methods:
+            rows = df[df.method == method]
+            if sorted(rows.image) != want:
+                extra, lost = sorted(set(rows.image) - set(want)), sorted(set(want) - set(rows.image))
+                raise ValueError(f"{name!r}: shard {k}/{K} ({method}) holds images {extra[:5]} of other shards, "
+                                 f"misses {lost[:5]} or repeats some: rerun shard {k}" if extra or lost else
+                                 f"{name!r}: shard {k}/{K} ({method}) repeats images: rerun shard {k}")
+
+def merge_shards(name:str, out_dir, overwrite:bool=False,
+                 mixed_code:bool=False, # merge shards run from different commits (the env file lists each one)
+                ) -> pd.DataFrame:
     "Merge the K shard files of experiment `name` in `out_dir` into NAME.csv (and its env file); all K must be there."
     out = Path(out_dir); found = sorted(out.glob(f'{name}.shard-*-of-*.csv'))
     if not found: raise FileNotFoundError(f"no shards of {name!r} in {out}")
@@ -284,10 +344,10 @@ def merge_shards(name:str, out_dir, overwrite:bool=False) -> pd.DataFrame:
     missing = [str(c.name) for c, _ in parts if not c.exists()]
     if missing: raise FileNotFoundError(f"{name!r}: shards missing in {out}: {missing}")
     envs = [json.loads(j.read_text()) for _, j in parts]
-    exps = {json.dumps(e['experiment'], sort_keys=True) for e in envs}
-    if len(exps) != 1: raise ValueError(f"the shards of {name!r} ran different experiments; rerun them alike")
+    frames = [pd.read_csv(c) for c, _ in parts]
+    check_shards(name, envs, frames, mixed_code)
     exp = Experiment(**envs[0]['experiment'])
-    df = _tidy(pd.concat([pd.read_csv(c) for c, _ in parts]), exp)
+    df = _tidy(pd.concat(frames), exp)
     env = dict(envs[0], shard=None, shards=[dict(shard=e['shard'], commit=e['commit'], dirty=e['dirty'], utc=e['utc'],
                                                  device_name=e['device_name']) for e in envs])
     paths = result_paths(out, name)

@@ -43,6 +43,7 @@ def vit_backbone(model, method:str='this method',
     if bb.kind != 'vit':
         raise ValueError(f"{method} needs a ViT, got a {bb.kind} ({bb.name}): it has no flat token sequence with "
                          "attention blocks (hierarchical transformers such as Swin are read at their stages)")
+    if bb.tokens_problem: raise ValueError(f"{method} cannot explain {bb.name}: {bb.tokens_problem}")
     if attention and bb.attention_problem:
         raise ValueError(f"{method} cannot reach the attention probabilities of {bb.name}: {bb.attention_problem}")
     if readout and bb.readout_problem:

@@ -70,13 +70,20 @@ def fullgrad_decompose(model:nn.Module, x:torch.Tensor, # model (eval mode) or B
     """`(input_part, bias_parts, t)`: `x*grad_x y` `[B,3,H,W]`, the bias-gradients `b*grad_z y` of every biased layer
     (forward order), targets."""
     bb = cnn_backbone(model, 'fullgrad'); x = check_images(x); t = check_targets(target, x)
-    saved = []
-    def keep(z, b, lin): saved.append((z, b, lin)); return z.clone()
-    specs = [(m, lambda m, i, o, b=b, l=isinstance(m, nn.Linear): keep(o, b, l)) if where == 'output' else
-             (m, lambda m, args, b=b: (keep(args[0], b, False),) + tuple(args[1:]), 'pre')
+    saved, folded = [], []
+    def keep(m, z, b, lin):
+        if z.ndim == 4 and z.shape[0] != len(x): folded.append((m, tuple(z.shape)))   # a map, not of this batch
+        saved.append((z, b, lin)); return z.clone()
+    specs = [(m, lambda m, i, o, b=b, l=isinstance(m, nn.Linear): keep(m, o, b, l)) if where == 'output' else
+             (m, lambda m, args, b=b: (keep(m, args[0], b, False),) + tuple(args[1:]), 'pre')
              for m, b, where in bias_points(bb.model)]
     with hooks(*specs), torch.enable_grad(), torch.inference_mode(False):
         xg = x.clone().requires_grad_(); logits = bb.model(xg)
+    if folded:
+        name = {m: n for n, m in bb.model.named_modules()}[folded[0][0]]
+        raise ValueError(f"FullGrad cannot explain {bb.name}: its layer {name} adds its bias to {folded[0][1]} tensors "
+                         f"whose first dim is not the batch of {len(x)} (windows of each image folded into the "
+                         "batch, as in MaxViT's attention), so its bias-gradients have no place on the image")
     grads = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), [xg] + [z for z, _, _ in saved], allow_unused=True)
     def part(g, z, b, lin):
         if g is None: g = torch.zeros_like(z)

@@ -93,5 +93,7 @@ def ttame(model:nn.Module, x:torch.Tensor, # model (eval mode) or Backbone; imag
         raise ValueError("attention belongs to another model: build it with TTAME(model) / load_ttame(model)")
     if batch_size is not None and batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     t = check_targets(target, x)
+    p = next(att.attention.parameters())
+    if (p.dtype, p.device) != (x.dtype, x.device): att.attention.to(x.device, x.dtype)  # a model moved or cast since
     bs = batch_size or len(x)
     return torch.cat([att.explain(x[i:i+bs], t[i:i+bs]) for i in range(0, len(x), bs)])

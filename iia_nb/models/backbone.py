@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import model_targets
 from .classes import class_indices
-from .hooks import hooks, replace_output, mark_channels_last, is_channels_last
+from .hooks import hooks, replace_output, mark_channels_last, is_channels_last, mark_activation
 
 # %% auto #0
 __all__ = ['unwrap', 'select_output', 'Logits', 'ExplicitAttention', 'Backbone', 'backbone', 'first_norm',
@@ -18,9 +18,11 @@ __all__ = ['unwrap', 'select_output', 'Logits', 'ExplicitAttention', 'Backbone',
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #2cf9c425
 def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
-    "Outputs of the named submodules for input `x` (cloned, so in-place ops later in the forward cannot alter them)."
+    """Outputs of the named submodules for input `x` (tensors cloned, so in-place ops later in the forward cannot alter
+    them; other outputs, such as PiT's (map, class tokens) pairs, as they are)."""
     mods, out = dict(model.named_modules()), {}
-    specs = [(mods[n], lambda m, i, o, n=n: out.__setitem__(n, o.detach().clone())) for n in names]
+    def keep(n): return lambda m, i, o: out.__setitem__(n, o.detach().clone() if torch.is_tensor(o) else o)
+    specs = [(mods[n], keep(n)) for n in names]
     with hooks(*specs), torch.no_grad(): model(x)
     return out
 
@@ -98,7 +100,11 @@ def _timm_stages(model:nn.Module) -> list:
     names = [f['module'] for f in model.feature_info]
     mods = dict(model.named_modules())
     seen = {}
-    specs = [(m, lambda m, i, o, n=n: seen.setdefault(n, o)) for n, m in mods.items() if n]
+    def first(n):                         # an observer returns None: a module called twice keeps its outputs
+        def hook(m, i, o):
+            if n not in seen: seen[n] = o
+        return hook
+    specs = [(m, first(n)) for n, m in mods.items() if n]
     with hooks(*specs), torch.no_grad(): final = model.forward_features(_dummy(model))
     producers = [n for n, o in seen.items() if o is final]
     if not producers:
@@ -218,7 +224,7 @@ class Backbone:
             self.model = self.net if self.net is outer and output is None and self._plain(outer) else \
                 Logits(outer, self.net, output)
             self.is_torchvision = type(self.net).__module__.startswith('torchvision.')
-            self.maps_problem = self.readout_problem = None
+            self.maps_problem = self.readout_problem = self.tokens_problem = None
             if hasattr(self.net, 'blocks') and hasattr(self.net, 'patch_embed'): self._init_timm_vit()
             elif self.is_torchvision and type(self.net).__name__ == 'VisionTransformer': self._init_tv_vit()
             else: self._init_cnn()
@@ -261,26 +267,74 @@ def _init_cnn(self:Backbone):
     for n, c in zip(self.stage_names, chs):
         if n in raw and _nhwc(raw[n], c): mark_channels_last(mods[n])
     self.channels_last = [is_channels_last(m) for m in self.stages]
-    bad = [(n, tuple(o.shape)) for n, o in raw.items() if o.ndim != 4]
-    if bad:
-        self.maps_problem = (f"{self.name}'s stages output token sequences ({bad[0][0]}: {bad[0][1]}), not feature "
-                             "maps [B, C, h, w], and it has no flat ViT blocks with attention")
+    self.maps_problem = _maps_problem(self.name, raw)
     self.point_names = [post_activation_point(net, n) for n in self.stage_names]
     if self.model is not net or not known:                          # any head, through the model's own forward
         self.head = self._replaced_head(self.stages[-1]); return    # (hooks see and give [B,C,h,w] already)
     raw_head = net.forward_head if hasattr(net, 'forward_head') else _torchvision_head(net, self.stage_names[-1])
     if self.channels_last[-1]: self.head = lambda f: raw_head(f.permute(0, 2, 3, 1))
     else: self.head = raw_head
+    _read_as_the_head(self)
+
+def _maps_problem(name:str, raw:dict) -> str|None:
+    "Why the stage outputs `raw` are not feature maps `[B, C, h, w]` (None when they are)."
+    bad = next(((n, o) for n, o in raw.items() if not (torch.is_tensor(o) and o.ndim == 4)), None)
+    if bad is None: return None
+    n, o = bad
+    if torch.is_tensor(o):
+        return (f"{name}'s stages output token sequences ({n}: {tuple(o.shape)}), not feature maps [B, C, h, w], and "
+                "it has no flat ViT blocks with attention")
+    kinds = ', '.join(f"{tuple(t.shape)}" if torch.is_tensor(t) else type(t).__name__ for t in o)
+    return (f"{name}'s stages output {type(o).__name__}s ({n}: {kinds}), not one feature map [B, C, h, w]: "
+            "a map method cannot tell which part the head reads (PiT's head reads the class tokens only)")
+
+def _read_as_the_head(self:Backbone):
+    """Mark the last stage `mark_activation(stage, F.relu)` when the head applies a ReLU to it first (a functional
+    ReLU in `forward`, as torchvision's DenseNet after `features.norm5`), so that methods read the map the head reads.
+    Found by probing, as IIA's affine-head check is: on a random image the stage has negative values, and the logits
+    of the map and of its positive part agree, also after shifting the map down."""
+    if self.maps_problem or is_channels_last(self.stages[-1]): return
+    g = torch.Generator().manual_seed(0)
+    probe = self._probe()
+    x = torch.randn(probe.shape, generator=g).to(probe)
+    name = self.stage_names[-1]
+    try:
+        f = _capture(self.model, [name], x)[name]
+        if f.min() >= 0: return                                    # nothing a ReLU would change
+        same = [torch.allclose(self.head(v), self.head(F.relu(v)), rtol=1e-5, atol=1e-6) for v in (f, f - f.std())]
+    except Exception: return                                       # the methods' own passes will say what is wrong
+    if all(same): mark_activation(self.stages[-1], F.relu)
 
 def _init_timm_vit(self:Backbone):
     m = self.net; self.kind = 'vit'
     self.blocks = list(m.blocks); self.stage_names = [f'blocks.{i}' for i in range(len(self.blocks))]
-    self.grid, self.num_prefix_tokens = tuple(m.patch_embed.grid_size), int(getattr(m, 'num_prefix_tokens', 1))
+    self.grid, self.num_prefix_tokens = _patch_grid(m.patch_embed), int(getattr(m, 'num_prefix_tokens', 1))
+    self.tokens_problem = _late_class_token(self)
     self.attn_modules = [_attention_of(b) for b in self.blocks]
     self.pool = getattr(m, 'global_pool', 'token') or ''
     self.dist = isinstance(getattr(m, 'head_dist', None), nn.Module)
     self.head = (lambda t: m.forward_head(m.norm(t))) if self.model is m else self._replaced_head(self.blocks[-1])
     self._check_readout()
+
+def _patch_grid(pe:nn.Module) -> tuple:
+    "A timm patch embedding's grid: its `grid_size`, else its image size over its patch size (XCiT's `ConvPatchEmbed`)."
+    if getattr(pe, 'grid_size', None) is not None: return tuple(pe.grid_size)
+    two = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+    return tuple(s // p for s, p in zip(two(pe.img_size), two(pe.patch_size)))
+
+def _late_class_token(self:Backbone) -> str|None:
+    """Why the blocks' tokens hold no class token although the model has one (None when they do): CaiT and XCiT add
+    it only after `blocks`, in class-attention blocks (`blocks_token_only`, `cls_attn_blocks`)."""
+    late = next((n for n in ('blocks_token_only', 'cls_attn_blocks') if isinstance(getattr(self.net, n, None),
+                                                                                   nn.Module)), None)
+    if late is None: return None
+    T = []
+    with hooks((self.blocks[0], lambda m, args: T.append(args[0].shape[1]), 'pre')), torch.no_grad():
+        self.model(self._probe())
+    if T and T[0] > self.grid[0]*self.grid[1]: return None
+    self.num_prefix_tokens = T[0] - self.grid[0]*self.grid[1] if T else 0
+    return (f"{self.name}'s class token joins only after its blocks, in its class-attention blocks (`{late}`): the "
+            f"blocks' tokens [B, {T[0] if T else '?'}, C] hold no class token whose row or readout a method could read")
 
 def _init_tv_vit(self:Backbone):
     m = self.net; self.kind = 'vit'

@@ -10,8 +10,8 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['expand', 'row_alphas', 'interpolate', 'interpolants', 'channel_min', 'mark_channels_last', 'is_channels_last',
-           'hooks', 'replace_output', 'replace_input', 'capture', 'count_bytes', 'memory_meter', 'grad_from_here',
-           'graph_from']
+           'mark_activation', 'hooks', 'replace_output', 'replace_input', 'capture', 'count_bytes', 'memory_meter',
+           'grad_from_here', 'graph_from']
 
 # %% ../../nbs/00_foundations/04_hooks.ipynb #626b9064
 def expand(t:torch.Tensor, n:int) -> torch.Tensor:
@@ -56,16 +56,41 @@ def _channels_first(fn):
         return r.permute(0, 2, 3, 1).contiguous() if torch.is_tensor(r) else r
     return hook
 
+_ACTIVATED = weakref.WeakKeyDictionary()  # module -> the activation its consumer applies first (DenseNet's F.relu)
+
+def mark_activation(module:nn.Module, act) -> nn.Module:
+    """Mark `module` as read through `act`, a ReLU that the network applies to its output in `forward` (as
+    torchvision's DenseNet does after `features.norm5`): forward hooks on it see `act(output)`, the tensor the head
+    reads, and the forward goes on from it, so gradients taken there are the head's (see `_activated`)."""
+    _ACTIVATED[module] = act; return module
+
+def _activated(fn, act):
+    """Forward hook `fn` fed `a = act(output)`; the forward goes on from `a` (or what `fn` returns) plus the smallest
+    positive float. The network's own ReLU then changes no value and passes the gradient everywhere, also where
+    `a` is 0: the gradient at `a` is the head's, as at a ReLU module (logits move by less than 1e-37)."""
+    def hook(m, args, o):
+        a = act(o); r = fn(m, args, a)
+        r = a if r is None else r
+        return r + torch.finfo(r.dtype).tiny
+    return hook
+
+def _wrapped(module:nn.Module, fn):
+    "`fn` as a forward hook on `module`, reading its output as every method does (after its activation, `[B,C,H,W]`)."
+    if module in _ACTIVATED: fn = _activated(fn, _ACTIVATED[module])
+    return _channels_first(fn) if module in _CHANNELS_LAST else fn
+
 @contextlib.contextmanager
 def hooks(*specs):
     """While open, each `(module, fn)` is a forward hook `fn(module, args, output)`, and each `(module, fn, 'pre')` a
-    forward pre-hook `fn(module, args)`; all are removed on exit, also when the forward fails. A forward hook on a
-    module marked channels-last sees (and returns) its output as `[B,C,H,W]`, the layout every method reads."""
+    forward pre-hook `fn(module, args)`; all are removed on exit, also when the forward fails. A hook that returns
+    a tensor replaces the output; one that only observes must return None. A forward hook on a module marked
+    channels-last sees (and returns) its output as `[B,C,H,W]`, the layout every method reads; on a module marked
+    with an activation (`mark_activation`), it sees the activated output."""
     handles = []
     try:
         for module, fn, *pre in specs:
             if pre == ['pre']: handles.append(module.register_forward_pre_hook(fn))
-            else: handles.append(module.register_forward_hook(_channels_first(fn) if module in _CHANNELS_LAST else fn))
+            else: handles.append(module.register_forward_hook(_wrapped(module, fn)))
         yield handles
     finally:
         for h in handles: h.remove()

@@ -77,12 +77,18 @@ def check_out(out, name:str='iia_explain.png') -> Path:
     _writable(out.parent, f'{out}')                      # checked before any work, not after it
     return out
 
+def _umask() -> int:
+    "This process's umask (read by setting it and setting it back)."
+    m = os.umask(0o022); os.umask(m); return m
+
 def save_figure(fig, out:Path, dpi:int=120) -> Path:
     """Write `fig` to `out` atomically: into a temporary file beside it, renamed into place when complete; nothing is
-    left behind when writing fails or is interrupted (a full disk is a `CLIError`)."""
+    left behind when writing fails or is interrupted (a full disk is a `CLIError`). The file gets the mode any new
+    file gets (0644 under the usual umask)."""
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp'); os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, format=out.suffix[1:].lower())
+        os.chmod(tmp, 0o666 & ~_umask())              # readable as any new file is (mkstemp makes it 0600)
         os.replace(tmp, out)
     except OSError as e: raise CLIError(f"cannot write {out} ({e.strerror or type(e).__name__})") from None
     finally:

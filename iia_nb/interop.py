@@ -7,8 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
-from captum.attr import Attribution
-from captum.log import log_usage
+try:
+    from captum.attr import Attribution
+    from captum.log import log_usage
+except ImportError:
+    raise ImportError("iia_nb.interop needs Captum: pip install 'iia_nb[interop]' (Captum and Quantus)") from None
 from .methods.registry import explain, method_info
 from .experiments.localisation import shown, pointing_game, energy_in_box
 

@@ -12,6 +12,7 @@ from ..core import check_int, check_targets, env_positive
 from ..data.images import transform_for
 from ..models.backbone import backbone
 from ..models.hooks import hooks, memory_meter
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['RULES', 'cnn_backbone', 'vit_backbone', 'point_grads', 'target_probs', 'memory_budget', 'holding', 'budget_left',
@@ -130,9 +131,13 @@ def draws_per_chunk(batch_size:int|None, x:torch.Tensor, copies:int=8) -> int:
 def chunked(fn, # fn(rows) -> a tensor with one entry per row; `rows` is an index tensor
             n:int, # number of rows
             batch_size:int|None=None, # most rows per call; None: as the memory budget allows (`row_chunks`)
+            desc:str|None=None, # a progress bar with this label, shown once the call has run 2 s (None: no bar)
            ) -> torch.Tensor:
     "`fn(rows)` for `rows` = 0..n-1 in chunks (`row_chunks`), concatenated."
-    return torch.cat([fn(rows) for rows in row_chunks(n, batch_size)])
+    out = []
+    with tqdm(total=n, desc=desc, unit='row', delay=2, leave=False, disable=desc is None) as bar:
+        for rows in row_chunks(n, batch_size): out.append(fn(rows)); bar.update(len(rows))
+    return torch.cat(out)
 
 def input_grads(model:nn.Module, v:torch.Tensor, # model in eval mode; input rows [N,C,H,W]
                 t:torch.Tensor, # target class of each row [N]

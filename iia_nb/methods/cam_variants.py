@@ -134,7 +134,7 @@ def ablation_weights(
         b, c = rows // C, rows % C
         v = A[b]; v[torch.arange(len(rows)), c] = 0; count_bytes(v)   # A[b] is a copy, metered
         return logits_above(model, layer, v, x).gather(1, t[b][:, None])[:, 0]
-    with torch.no_grad(): yc = chunked(ablated, B*C, batch_size).view(B, C)
+    with torch.no_grad(): yc = chunked(ablated, B*C, batch_size, desc='Ablation-CAM').view(B, C)
     return (y[:, None] - yc)/y[:, None]
 
 _ABLATION = ('Desai & Ramaswamy, Ablation-CAM: Visual Explanations for Deep Convolutional Network via Gradient-free '
@@ -182,7 +182,8 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
     live = (~dead).nonzero()[:, 0]
     with torch.no_grad():
         s = x.new_empty(B*C)
-        if len(live): s[live] = chunked(lambda r: masked(live[r.to(live.device)]), len(live), batch_size)
+        if len(live):
+            s[live] = chunked(lambda r: masked(live[r.to(live.device)]), len(live), batch_size, desc='Score-CAM')
         if dead.any():                                    # x ∘ 0 is the zero image, one pass for all of them
             blank = _target_score(bb.model(torch.zeros_like(x[:1])).expand(B, -1), t, score)
             s[dead] = blank.repeat_interleave(C)[dead]

@@ -141,8 +141,32 @@ def _model_images(bb, x:torch.Tensor) -> torch.Tensor:
     x = check_images(x)
     bad = (~torch.isfinite(x.flatten(1))).any(1)
     if bad.any(): raise ValueError(f"images {bad.nonzero()[:, 0].tolist()} hold NaN or inf pixels")
+    _check_size(bb, x); _check_normalised(bb, x)
     p = next(bb.model.parameters(), None)
     return x.to(p.dtype) if p is not None and p.is_floating_point() and x.dtype != p.dtype else x
+
+def _check_size(bb, x:torch.Tensor):
+    "A ViT with a fixed input size refuses another size in one line (timm's own error is a bare AssertionError)."
+    if bb.kind != 'vit': return
+    pe = getattr(bb.net, 'patch_embed', None)
+    if getattr(bb.net, 'dynamic_img_size', False) or getattr(pe, 'dynamic_img_size', False): return
+    fixed = getattr(pe, 'img_size', None) if pe is not None else (getattr(bb.net, 'image_size', None),)*2
+    if fixed is None or None in tuple(fixed) or getattr(pe, 'strict_img_size', True) is False: return
+    if tuple(x.shape[-2:]) != tuple(fixed):
+        raise ValueError(f"{bb.name} takes {fixed[0]}x{fixed[1]} images (its patch embedding's size), got "
+                         f"{x.shape[-2]}x{x.shape[-1]}: resize them (`transform_for(model)` does), or build the model "
+                         "with `dynamic_img_size=True` (timm)")
+
+def _check_normalised(bb, x:torch.Tensor):
+    """A warning when images look un-normalised for the model: every pixel in [0, 1] while the model's normalisation
+    (`pretrained_cfg` mean and std) maps real images to negative values too."""
+    cfg = dict(getattr(bb.net, 'pretrained_cfg', None) or {})
+    mean, std = cfg.get('mean'), cfg.get('std')
+    if not mean or not std or min(m/s for m, s in zip(mean, std)) < 0.2 or x[0].numel() < 3*16*16: return
+    if x.min() >= 0 and x.max() <= 1:
+        warnings.warn(f"the images look un-normalised for {bb.name}: every pixel lies in [0, 1], while the model "
+                      f"expects (x - mean)/std with mean {tuple(round(m, 3) for m in mean)}; normalise them with "
+                      "`transform_for(model)` (explain takes images normalised for the model)", stacklevel=4)
 
 # %% ../../nbs/10_methods/00_registry.ipynb #3025924a
 def explain(model, # an `nn.Module` (timm or torchvision classifier) or its `Backbone`

@@ -17,11 +17,19 @@ __all__ = ['unwrap', 'select_output', 'Logits', 'ExplicitAttention', 'Backbone',
            'post_activation_point']
 
 # %% ../../nbs/00_foundations/06_backbone.ipynb #2cf9c425
+def _mine(fn):
+    """Hook `fn`, called only for forward passes in the thread that made it: a probe in one thread must not record
+    (or act on) another thread's pass through the same modules."""
+    me = threading.get_ident()
+    def hook(*args):
+        if threading.get_ident() == me: return fn(*args)
+    return hook
+
 def _capture(model:nn.Module, names:list, x:torch.Tensor) -> dict:
     """Outputs of the named submodules for input `x` (tensors cloned, so in-place ops later in the forward cannot alter
     them; other outputs, such as PiT's (map, class tokens) pairs, as they are)."""
     mods, out = dict(model.named_modules()), {}
-    def keep(n): return lambda m, i, o: out.__setitem__(n, o.detach().clone() if torch.is_tensor(o) else o)
+    def keep(n): return _mine(lambda m, i, o: out.__setitem__(n, o.detach().clone() if torch.is_tensor(o) else o))
     specs = [(mods[n], keep(n)) for n in names]
     with hooks(*specs), torch.no_grad(): model(x)
     return out
@@ -103,9 +111,10 @@ def _timm_stages(model:nn.Module) -> list:
     def first(n):                         # an observer returns None: a module called twice keeps its outputs
         def hook(m, i, o):
             if n not in seen: seen[n] = o
-        return hook
+        return _mine(hook)
     specs = [(m, first(n)) for n, m in mods.items() if n]
-    with hooks(*specs), torch.no_grad(): final = model.forward_features(_dummy(model))
+    probe = _dummy(model)                 # before the hooks: finding the size may run the model once
+    with hooks(*specs), torch.no_grad(): final = model.forward_features(probe)
     producers = [n for n, o in seen.items() if o is final]
     if not producers:
         raise ValueError(f"cannot find the module that produces {type(model).__name__}.forward_features' output")
@@ -122,9 +131,10 @@ def _generic_stages(model:nn.Module, runner:nn.Module|None=None) -> list:
     `model`) is what is called."""
     mods, order = dict(model.named_modules()), []
     cuts = [n for n in mods if n and ('.' not in n or isinstance(mods[n.rsplit('.', 1)[0]], nn.Sequential))]
-    def seen(n): return lambda m, i, o: order.append((n, tuple(o.shape))) if torch.is_tensor(o) else None
+    def seen(n): return _mine(lambda m, i, o: order.append((n, tuple(o.shape))) if torch.is_tensor(o) else None)
     try:
-        with hooks(*[(mods[n], seen(n)) for n in cuts]), torch.no_grad(): (runner or model)(_dummy(model))
+        probe = _dummy(model)             # before the hooks: finding the size may run the model once
+        with hooks(*[(mods[n], seen(n)) for n in cuts]), torch.no_grad(): (runner or model)(probe)
     except Exception as e:
         raise ValueError(f"cannot find the stages of {type(model).__name__}: a probe image does not run ({e})"
                          ) from None
@@ -329,8 +339,9 @@ def _late_class_token(self:Backbone) -> str|None:
                                                                                    nn.Module)), None)
     if late is None: return None
     T = []
-    with hooks((self.blocks[0], lambda m, args: T.append(args[0].shape[1]), 'pre')), torch.no_grad():
-        self.model(self._probe())
+    probe = self._probe()
+    with hooks((self.blocks[0], _mine(lambda m, args: T.append(args[0].shape[1])), 'pre')), torch.no_grad():
+        self.model(probe)
     if T and T[0] > self.grid[0]*self.grid[1]: return None
     self.num_prefix_tokens = T[0] - self.grid[0]*self.grid[1] if T else 0
     return (f"{self.name}'s class token joins only after its blocks, in its class-attention blocks (`{late}`): the "

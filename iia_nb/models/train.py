@@ -177,7 +177,10 @@ def train_bench_vit(recipe=BENCH_VIT_RECIPE, progress=True) -> dict:
 
 # %% ../../nbs/00_foundations/07_train.ipynb #1302e809
 BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
-BENCH2_VGG_RECIPE = dict(n_train=30_000, epochs=7, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1)
+BENCH2_VGG_RECIPE = dict(
+    n_train=30_000, epochs=7, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
+    then=[dict(n_train=30_000, data_seed=1, epochs=3, lr=1e-3, seed=1,   # new images, distilled from the CNN
+               teacher='bench2_cnn', alpha=0.5, T=2.)])
 BENCH2_VIT_RECIPE = dict(
     n_train=20_000, epochs=3, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
     stem_from='bench2_cnn',

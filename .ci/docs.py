@@ -34,6 +34,38 @@ def process(nbs:Path, out:Path) -> list:
         else: print(f"ok   {time.time() - start:5.1f} s  {src.relative_to(nbs)}")
     return fails
 
+def front_problems(nbs:Path) -> list:
+    """Notebooks whose first markdown cell holds more than the title (`# ...`) and a one-line description (`> ...`):
+    nbdev's front-matter step removes that whole cell from the docs, so anything else in it would be lost."""
+    bad = []
+    for p in notebooks(nbs):
+        cells = [c for c in json.loads(p.read_text())['cells'] if c['cell_type'] == 'markdown']
+        lines = [l for l in ''.join(cells[0]['source']).splitlines() if l.strip()] if cells else []
+        ok = (len(lines) in (1, 2) and lines[0].startswith('# ') and all(l.startswith('> ') for l in lines[1:]))
+        if not ok: bad.append(str(p.relative_to(nbs)))
+    return bad
+
+def first_prose(nb_path:Path) -> str:
+    "The opening words of a notebook's first prose paragraph (after its title cell), up to the first markup."
+    cells = [c for c in json.loads(nb_path.read_text())['cells'] if c['cell_type'] == 'markdown'][1:]
+    for c in cells:
+        for para in ''.join(c['source']).split('\n\n'):
+            para = para.strip()
+            if not para or para[0] in '#|!<`$-*>' or para.startswith('```'): continue
+            words = re.split(r'[$`*\[\\_<|(]', para, maxsplit=1)[0].split()
+            if len(words) >= 3: return ' '.join(words[:8])
+    return ''
+
+def prose_missing(nbs:Path, out:Path, pages:list) -> list:
+    "Pages whose notebook's first prose paragraph does not appear in the page's text."
+    missing = []
+    for page in pages:
+        src = nbs/page.source
+        want = first_prose(src)
+        text = ' '.join(html.unescape(re.sub(r'<[^>]+>', ' ', (out/page.path).read_text())).split())
+        if want and want not in text: missing.append(f'{page.path}: {want!r}')
+    return missing
+
 # ---- the preview site -------------------------------------------------------------------------------------------
 
 KATEX = Path(os.environ.get('IIA_KATEX', Path(__file__).resolve().parent.parent/'.cache/katex/node_modules/katex/dist'))
@@ -55,7 +87,7 @@ class Page:
     def __init__(self, proc:Path, nb_path:Path):
         self.nb = json.loads(nb_path.read_text())
         self.meta = front_matter(self.nb)
-        rel = nb_path.relative_to(proc)
+        rel = nb_path.relative_to(proc); self.source = rel
         self.folder = rel.parent.as_posix() if rel.parent != Path('.') else ''
         name = self.meta.get('output-file') or rel.with_suffix('.html').name
         self.path = (Path(self.folder)/name).as_posix() if self.folder else name
@@ -196,6 +228,8 @@ def site(proc:Path, out:Path) -> list:
         shutil.copytree(KATEX, out/'_katex', dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns('*.mjs', 'katex.js', 'katex.css', '*.md', '*.ttf', '*.woff'))
     else: print(f"warning: no KaTeX at {KATEX} (npm install --prefix .cache/katex katex@0.19.1): mathematics unrendered")
+    missing = prose_missing(get_config().nbs_path, out, pages)
+    if missing: raise SystemExit(f"pages that lost their notebook's opening paragraph: {missing}")
     return written
 
 # ---- checking the site in a browser -----------------------------------------------------------------------------
@@ -236,6 +270,9 @@ if __name__ == '__main__':
     if args.check_site:
         print(check_site(Path(args.check_site), Path(args.screenshot) if args.screenshot else None)); sys.exit(0)
     cfg = get_config(); proc = cfg.config_path/'_proc'
+    bad = front_problems(cfg.nbs_path)
+    if bad: sys.exit(f"first markdown cells that hold more than a title and a one-line description (the docs drop "
+                     f"that cell): {bad}; put the rest in a cell of its own")
     fails = process(cfg.nbs_path, proc)
     print(f"{len(notebooks(cfg.nbs_path)) - len(fails)} passed, {len(fails)} failed (docs processing)")
     if args.html and not fails: print(f"wrote {len(site(proc, Path(args.html)))} pages in {args.html} (home: index.html)")

@@ -17,7 +17,7 @@ from .runner import check_result_paths, merge_shards, parse_shard, result_paths
 
 # %% auto #0
 __all__ = ['CLIError', 'parse_methods', 'parse_device', 'check_environment', 'check_out_dir', 'parse_metrics', 'parse_experiment',
-           'experiment_parser', 'experiment_main']
+           'experiment_list', 'experiment_parser', 'experiment_main']
 
 # %% ../../nbs/50_experiments/61_command.ipynb #0b6f9207
 class CLIError(Exception):
@@ -121,11 +121,21 @@ def parse_experiment(args) -> tuple:
 
 
 # %% ../../nbs/50_experiments/61_command.ipynb #67b886a8
+def experiment_list() -> str:
+    """The registered experiments, one a line: model, data, images and the maps a run computes (images x methods,
+    the rough cost: each map is one method's passes, every metric's curves reuse it)."""
+    rows = [(e.name, e.model, e.data, str(e.n), str(e.n*len(e.methods))) for e in map(experiment, EXPERIMENTS)]
+    head = ('experiment', 'model', 'data', 'images', 'maps')
+    w = [max(len(r[k]) for r in rows + [head]) for k in range(5)]
+    return '\n'.join('  '.join(c.ljust(wk) if k < 3 else c.rjust(wk) for k, (c, wk) in enumerate(zip(r, w)))
+                     for r in [head, *rows])
+
 def experiment_parser() -> argparse.ArgumentParser:
     "The `iia-experiment` argument parser (option names that `torchrun` leaves alone)."
     p = _Parser(prog='iia-experiment', description="Run a registered iia_nb experiment (methods x metrics on a "
                 "dataset), write NAME.csv and NAME.env.json, print the paper-style table; sharded under torchrun.")
-    p.add_argument('name', help=f"one of {', '.join(EXPERIMENTS)}")
+    p.add_argument('name', nargs='?', help="a registered experiment (--list shows them)")
+    p.add_argument('--list', action='store_true', help='list the registered experiments: model, data, images, maps')
     p.add_argument('--images', '--n', dest='images', type=_positive, help="images (default: the experiment's)")
     p.add_argument('--methods', help="comma-separated method names (default: the experiment's)")
     p.add_argument('--metrics', help="comma-separated metric names (default: the experiment's)")
@@ -143,6 +153,8 @@ def experiment_main(argv=None) -> int:
     "The `iia-experiment` command on `argv` (default: `sys.argv[1:]`); returns the exit status."
     try:
         args = experiment_parser().parse_args(argv)
+        if args.list: print(experiment_list()); return 0
+        if args.name is None: raise CLIError("name an experiment (iia-experiment --list shows them)")
         exp, device = parse_experiment(args)
         out = check_out_dir(args.out)
         try:

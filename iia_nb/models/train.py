@@ -224,7 +224,8 @@ def train_bench2(name:str, # 'bench2_cnn', 'bench2_vgg', 'bench2_vit' or 'bench2
     if 'stem_from' in recipe and not resume: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
     for number, stage in enumerate(stages[resume:], resume + 1):
         state = None if state_dir is None else Path(state_dir)/f'{name}.stage{number}.pt'
-        if _finished(state, stage['epochs'], model, history): continue
+        if _finished(state, stage['epochs'], model, history):        # done before: its clock goes on from there
+            t0 = time.time() - history[-1]['seconds']; continue
         if state is not None and state.exists() and (log := torch.load(state, weights_only=True)['log']):
             t0 = time.time() - log[-1]['seconds']                # a stopped stage: its clock goes on
         x, y, teacher_logits = _stage_data(stage, progress)

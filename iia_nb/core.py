@@ -101,9 +101,6 @@ def resolve_targets(target, logits:torch.Tensor) -> torch.Tensor:
     "Class index per image, `[B]` long on `logits`' device, from `None` (argmax), an int, or B ints."
     B, C = logits.shape
     if target is None: return logits.argmax(-1)
-    if isinstance(target, bool) or (torch.is_tensor(target) and target.dtype == torch.bool):
-        raise TypeError(f"targets must be class indices, got a boolean ({target!r}), which would be read as class "
-                        "0 or 1")
     t = torch.as_tensor(target, device=logits.device)
     if t.dtype == torch.bool: raise TypeError("targets must be class indices, got booleans (read as classes 0 and 1)")
     if t.is_floating_point() or t.is_complex(): raise TypeError(f"targets must be integers, got {t.dtype}")

@@ -278,31 +278,27 @@ def run_experiment(exp:Experiment, # the experiment
         out.mkdir(parents=True, exist_ok=True)
         check_result_paths(paths + (result_paths(out, exp.name) if world > 1 and rank == 0 else ()), overwrite)
     if cache_dir is None and out is not None: cache_dir = out/'cache'/exp.model      # keys tell experiments apart
-    with contextlib.ExitStack() as stack:
-        if paths is not None: stack.enter_context(run_lock(paths[0]))
-        return _run(exp, out, paths, cache_dir, batch_size, device, progress, k, K, rank, world)
-
-def _run(exp, out, paths, cache_dir, batch_size, device, progress, k, K, rank, world):
-    seed_everything(exp.seed)
-    dev = _device_for(rank, device)
-    model = load_model(exp.model).to(dev).eval()
-    ds = build_dataset(exp, model)
-    started = environment(dev, exp.seed)          # the code as it was when the run began, not when it ended
-    df = evaluate(model, ds, exp.methods, exp.metrics, target=exp.target, batch_size=batch_size,
-                  indices=range(k, len(ds), K), cache_dir=cache_dir, method_options=exp.options,
-                  progress=progress and rank == 0)
-    df['image'] = [ds.indices[i] for i in df['image']]
-    df = _tidy(df, exp)
-    if paths is not None:
-        env = dict(started, finished=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), shard=[k, K],
-                   experiment=asdict(exp),
-                   sample=dict(seed=exp.sample_seed, pool=len(ds.dataset), indices=list(ds.indices)),
-                   **weights_provenance(exp.model, model))
-        _write_results(df, env, paths)
-    if world > 1:
-        dist.barrier()
-        if rank == 0: df = merge_shards(exp.name, out, overwrite=True)
-    return df
+    with run_lock(paths[0]) if paths is not None else contextlib.nullcontext():   # one run writes this result
+        seed_everything(exp.seed)
+        dev = _device_for(rank, device)
+        model = load_model(exp.model).to(dev).eval()
+        ds = build_dataset(exp, model)
+        started = environment(dev, exp.seed)          # the code as it was when the run began, not when it ended
+        df = evaluate(model, ds, exp.methods, exp.metrics, target=exp.target, batch_size=batch_size,
+                      indices=range(k, len(ds), K), cache_dir=cache_dir, method_options=exp.options,
+                      progress=progress and rank == 0)
+        df['image'] = [ds.indices[i] for i in df['image']]
+        df = _tidy(df, exp)
+        if paths is not None:
+            env = dict(started, finished=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), shard=[k, K],
+                       experiment=asdict(exp),
+                       sample=dict(seed=exp.sample_seed, pool=len(ds.dataset), indices=list(ds.indices)),
+                       **weights_provenance(exp.model, model))
+            _write_results(df, env, paths)
+        if world > 1:
+            dist.barrier()
+            if rank == 0: df = merge_shards(exp.name, out, overwrite=True)
+        return df
 
 run = run_experiment   # its old name (deprecated, for one release; `iia-explain`'s function is `cli.run`)
 

@@ -163,7 +163,8 @@ def _check_normalised(bb, x:torch.Tensor):
     cfg = dict(getattr(bb.net, 'pretrained_cfg', None) or {})
     mean, std = cfg.get('mean'), cfg.get('std')
     if not mean or not std or min(m/s for m, s in zip(mean, std)) < 0.2 or x[0].numel() < 3*16*16: return
-    if x.min() >= 0 and x.max() <= 1:
+    lo, hi = torch.aminmax(x)                                        # one pass over the images
+    if lo >= 0 and hi <= 1:
         warnings.warn(f"the images look un-normalised for {bb.name}: every pixel lies in [0, 1], while the model "
                       f"expects (x - mean)/std with mean {tuple(round(m, 3) for m in mean)}; normalise them with "
                       "`transform_for(model)` (explain takes images normalised for the model)", stacklevel=4)

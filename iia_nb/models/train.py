@@ -116,7 +116,7 @@ def fit(model:nn.Module, x:torch.Tensor, y:torch.Tensor, # model; training image
             tot += loss.item()*len(idx); bar.update()
         losses.append(tot/len(x)); bar.set_postfix(epoch=ep, loss=f'{losses[-1]:.3f}')
         if on_epoch is not None: on_epoch(ep, model)
-        if state is not None: save_state(state, model, opt, sched, losses, log); model.train()
+        if state is not None: save_state(state, model, opt, sched, losses, log)
     bar.close(); model.eval()
     return losses
 
@@ -201,13 +201,9 @@ def _stage_data(stage:dict, progress:bool):
     x, y = bench_data('train', stage['n_train'], seed=stage.get('data_seed', 0), progress=progress, version=2)
     return x, y, predict(load_model(stage['teacher']), x) if 'teacher' in stage else None
 
-def _finished(state, epochs:int, model:nn.Module, history:list) -> bool:
-    "Whether the stage saved at `state` ran all its `epochs`; if so its weights and history are loaded."
-    if state is None or not state.exists(): return False
-    st = torch.load(state, map_location='cpu', weights_only=True)
-    if len(st['losses']) < epochs: return False
-    model.load_state_dict(st['model']); history[:] = st['log']
-    return True
+def _saved(state) -> dict|None:
+    "The state a stage saved at `state` (`save_state`), or None."
+    return torch.load(state, map_location='cpu', weights_only=True) if state is not None and state.exists() else None
 
 def train_bench2(name:str, # 'bench2_cnn', 'bench2_vgg', 'bench2_vit' or 'bench2_vit_plain'
                  recipe:dict, # the first stage's settings, shared settings, and further stages in `then`
@@ -224,10 +220,10 @@ def train_bench2(name:str, # 'bench2_cnn', 'bench2_vgg', 'bench2_vit' or 'bench2
     if 'stem_from' in recipe and not resume: init_hybrid_stem(model, load_checkpoint(recipe['stem_from'])['state_dict'])
     for number, stage in enumerate(stages[resume:], resume + 1):
         state = None if state_dir is None else Path(state_dir)/f'{name}.stage{number}.pt'
-        if _finished(state, stage['epochs'], model, history):        # done before: its clock goes on from there
-            t0 = time.time() - history[-1]['seconds']; continue
-        if state is not None and state.exists() and (log := torch.load(state, weights_only=True)['log']):
-            t0 = time.time() - log[-1]['seconds']                # a stopped stage: its clock goes on
+        if (st := _saved(state)) is not None and st['log']:      # a stage run before: its clock goes on
+            t0 = time.time() - st['log'][-1]['seconds']
+            if len(st['losses']) >= stage['epochs']:               # ... and it is done: its weights and history
+                model.load_state_dict(st['model']); history[:] = st['log']; continue
         x, y, teacher_logits = _stage_data(stage, progress)
         def validate(epoch, m):                           # one pass over the validation images
             acc, conf = accuracy_and_confidence(m, xv, yv)

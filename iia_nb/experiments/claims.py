@@ -21,13 +21,17 @@ from ..models.zoo import load_model
 from ..data.images import transform_for
 
 # %% auto #0
-__all__ = ['IIA_TAB1', 'IIA_TAB2', 'IIA_TAB3', 'IIA_TAB4', 'IIA_TAB5', 'DIX_TAB1', 'DIX_TAB2', 'DIX_TAB3', 'DIX_TAB4', 'DIX_TAB5',
-           'T_TAME_TAB2', 'T_TAME_TAB3', 'T_TAME_TAB4', 'T_TAME_TAB5', 'RECIPROCAM_TAB1', 'SANITY', 'TABLES', 'CLAIMS',
-           'MODELS', 'SOURCES', 'VALIDITY', 'SEGMENTATION', 'COLUMNS', 'SYMBOLS', 'COLOURS', 'Claim', 'PaperTable',
-           'load_tables', 'run_sanity', 'verdict', 'ledger', 'write_ledger', 'verdict_counts', 'verdict_grid',
-           'plot_ledger', 'ledger_markdown']
+__all__ = ['TIE', 'IIA_TAB1', 'IIA_TAB2', 'IIA_TAB3', 'IIA_TAB4', 'IIA_TAB5', 'DIX_TAB1', 'DIX_TAB2', 'DIX_TAB3', 'DIX_TAB4',
+           'DIX_TAB5', 'T_TAME_TAB2', 'T_TAME_TAB3', 'T_TAME_TAB4', 'T_TAME_TAB5', 'RECIPROCAM_TAB1', 'SANITY',
+           'TABLES', 'CLAIMS', 'MODELS', 'SOURCES', 'VALIDITY', 'SEGMENTATION', 'IDENTICAL', 'MARGIN', 'MARGINS',
+           'VERDICTS', 'SYMBOLS', 'COLUMNS', 'SYN_COLUMNS', 'COLOURS', 'Claim', 'PaperTable', 'load_tables', 'same_as',
+           'run_sanity', 'margin', 'magnitude', 'verdict', 'ledger', 'write_ledger', 'pool', 'synthesis',
+           'verdict_counts', 'verdict_grid', 'synthesis_grid', 'plot_ledger', 'plot_forest', 'plot_forests',
+           'ledger_markdown', 'ledger_findings']
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #7ede1296
+TIE = 0.1   # points: a printed gap below this claims no difference
+
 @dataclass(frozen=True)
 class Claim:
     "One comparison a paper makes: `method` against `baseline` on `metric` for a kind of model, with its numbers."
@@ -44,7 +48,13 @@ class Claim:
     def paper_effect(self) -> float:
         "The paper's `method - baseline`, positive when the paper has `method` ahead; NaN without both numbers."
         if self.paper_method is None or self.paper_baseline is None: return np.nan   # a claim of direction only
-        return (1 if HIGHER[self.metric] else -1)*(self.paper_method - self.paper_baseline)
+        gap = (1 if HIGHER[self.metric] else -1)*(self.paper_method - self.paper_baseline)
+        return round(gap, 6)         # 79.8 - 79.7 is 0.1, not 0.0999...
+
+    @property
+    def kind(self) -> str:
+        "'no difference' where the paper's gap is below `TIE` points (a tie, tested for equivalence), else 'direction'."
+        return 'no difference' if abs(self.paper_effect) < TIE else 'direction'
 
 @dataclass(frozen=True)
 class PaperTable:
@@ -77,8 +87,8 @@ IIA_TAB1 = PaperTable(
         'del': (12.74, 13.97, 14.17, 15.32, 14.23, 13.49, 14.18, 13.95, 14.64, 14.31, 14.98, 13.18),
         'adp': (12.84, 17.87, 16.91, 18.03, 16.19, 37.52, 35.28, 40.85, 21.06, 24.34, 17.02, 12.79),
         'pic': (42.91, 36.69, 36.53, 35.95, 35.52, 19.94, 18.72, 24.53, 31.59, 35.43, 36.18, 42.96),
-        'sic': (79.92, 76.91, None, None, None, None, None, None, None, None, None, None),
-        'aic': (76.12, 74.36, None, None, None, None, None, None, None, None, None, None),
+        'sic': (79.92, 76.91, 76.44, 76.73, 73.36, 54.67, 55.04, 56.98, 75.35, 73.93, 72.64, 78.52),
+        'aic': (76.12, 74.36, 71.97, 72.76, 70.35, 51.92, 53.38, 53.36, 71.49, 65.77, 69.85, 75.49),
     },
     pairs=('iia3 vs gradcam', 'iia3 vs gradcam++', 'iia3 vs liftcam', 'iia3 vs ablationcam', 'iia3 vs ig',
            'iia3 vs guided_ig', 'iia3 vs blur_ig', 'iia3 vs fullgrad', 'iia3 vs layercam', 'iia3 vs xgradcam',
@@ -95,6 +105,8 @@ IIA_TAB2 = PaperTable(
         'del': (12.89, 14.2, 14.37, None),
         'adp': (33.93, 54.02, 37.84, None),
         'pic': (26.18, 13.37, 23.65, None),
+        'sic': (68.92, 68.59, 68.35, None),
+        'aic': (62.38, 61.34, 57.92, None),
     },
     pairs=('iia2 vs tattr', 'iia2 vs gae', 'iia3 vs iia2: neg'))
 
@@ -115,9 +127,9 @@ IIA_TAB4 = PaperTable(
     'IIA', 'Sec. 4.1, Tab. 4', 'vit', 'ViT-B/16', None,
     methods='iia2 tattr gae',
     rows={
-        'PA': (79.8, 79.7, None),
-        'mAP': (87.27, 86.03, None),
-        'mIoU': (62.59, 61.95, None),
+        'PA': (79.8, 79.7, 76.3),
+        'mAP': (87.27, 86.03, 85.28),
+        'mIoU': (62.59, 61.95, 58.34),
         'mF1': (44.91, 40.17, 41.85),
     },
     pairs=('iia2 vs tattr', 'iia2 vs gae'))
@@ -127,12 +139,14 @@ IIA_TAB5 = PaperTable(
     'IIA', 'Sec. 4.2, Tab. 5', 'cnn', 'ResNet-101', 'target',
     methods='iia2 iia_act iia_img iia2_l1 ig iia3',
     rows={
-        'pos': (16.69, 21.76, 19.94, 12.61, None, None),
+        'pos': (16.69, 21.76, 19.94, 12.61, 16.93, None),
         'neg': (56.22, 53.74, 51.33, 52.07, 42.02, 56.89),
-        'ins': (48.05, 45.38, 44.54, 46.82, None, None),
-        'del': (12.82, 14.36, 15.28, 10.32, None, None),
+        'ins': (48.05, 45.38, 44.54, 46.82, 37.55, None),
+        'del': (12.82, 14.36, 15.28, 10.32, 13.46, None),
         'adp': (12.31, 15.3, 17.21, 38.46, 36.51, None),
-        'pic': (45.21, 39.59, 35.12, 21.08, None, None),
+        'pic': (45.21, 39.59, 35.12, 21.08, 21.43, None),
+        'sic': (78.13, 75.37, 72.79, 72.26, 51.54, None),
+        'aic': (75.88, 71.29, 68.87, 67.28, 52.71, None),
     },
     pairs=('iia2 vs iia_act', 'iia_act vs iia_img', 'iia2 vs iia2_l1', 'iia2 vs ig', 'iia3 vs iia2'))
 
@@ -147,6 +161,8 @@ DIX_TAB1 = PaperTable(
         'del': (13.36, 13.97, 12.84),
         'adp': (16.02, 17.87, 15.68),
         'pic': (37.29, 36.69, 40.21),
+        'sic': (78.12, 76.91, 77.61),
+        'aic': (76.34, 74.36, 76.09),
     },
     pairs=('dix3 vs gradcam', 'dix3 vs dix2'))
 
@@ -155,12 +171,14 @@ DIX_TAB2 = PaperTable(
     'DIX', 'Sec. 6.1, Tab. 2', 'vit', 'ViT-B/16', 'predicted',
     methods='dix3 tattr gae dix2',
     rows={
-        'pos': (14.85, 17.03, None, None),
+        'pos': (14.85, 17.03, 17.32, 15.1),
         'neg': (56.94, 54.16, 54.61, 56.43),
-        'ins': (50.59, 48.58, None, None),
-        'del': (12.16, 14.2, None, None),
-        'adp': (35.58, 54.02, None, None),
-        'pic': (27.41, 13.37, None, 28.21),
+        'ins': (50.59, 48.58, 48.96, 49.51),
+        'del': (12.16, 14.2, 14.37, 12.62),
+        'adp': (35.58, 54.02, 37.84, 35.93),
+        'pic': (27.41, 13.37, 23.65, 28.21),
+        'sic': (69.11, 68.59, 68.35, 68.94),
+        'aic': (65.03, 61.34, 57.92, 62.42),
     },
     pairs=('dix3 vs tattr', 'dix3 vs gae', 'dix3 vs dix2'))
 
@@ -179,12 +197,14 @@ DIX_TAB3 = PaperTable(
 # %% ../../nbs/50_experiments/72_claims.ipynb #f4d68f50
 DIX_TAB4 = PaperTable(
     'DIX', 'Sec. 6.2, Tab. 4', 'vit', 'ViT-B/16', None,
-    methods='dix3 tattr',
+    methods='dix3 tattr gae dix2',
     rows={
-        'PA': (81.02, 79.7),
-        'mIoU': (63.47, 61.95),
+        'PA': (81.02, 79.7, 76.3, 79.91),
+        'mAP': (87.45, 86.03, 85.28, 87.12),
+        'mIoU': (63.47, 61.95, 58.34, 62.53),
+        'mF1': (45.66, 40.17, 41.85, 44.94),
     },
-    pairs=('dix3 vs tattr',))
+    pairs=('dix3 vs tattr', 'dix3 vs gae', 'dix3 vs dix2'))
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #ddc44ffb
 DIX_TAB5 = PaperTable(
@@ -271,6 +291,12 @@ SOURCES = dict(bench2_cnn=('v2_cnn', 'ablation_iia_v2', 'ablation_dix_v2', 'sani
                bench2_vit=('v2_vit_n10', 'v2_vit', 'sanity_v2'))
 VALIDITY = dict(bench2_cnn='v2_cnn', bench2_vit='v2_vit')      # each model's run with the anchors on 512 images
 SEGMENTATION = ('PA', 'mIoU', 'mAP', 'mF1')
+IDENTICAL = dict(           # model -> {method: the method whose maps it gives there}, with the reason
+    bench2_cnn=({'xgradcam': 'gradcam', 'liftcam': 'ablationcam'},
+                'its head pools the last map before one linear layer: the gradient is the same at every position '
+                "(XGrad-CAM's weights are Grad-CAM's) and a channel's ablation removes exactly its linear share "
+                "(LIFT-CAM's)"),
+)
 
 def load_tables(results, # the results folder (`nbs/results`): runs in it or in its `v2/`, merged or in shards
                 sources:dict=SOURCES) -> dict:
@@ -286,6 +312,10 @@ def _has(df:pd.DataFrame, c:Claim, model:str) -> bool:
     if c.metric == 'cascading': return 'mode' in df and ((df.model == model) & (df.method == c.method)).any()
     cols = SEG_COUNTS if c.metric in ('PA', 'mIoU') else (c.metric,)
     return all(k in df for k in cols) and {c.method, c.baseline} <= set(df.method)
+
+def same_as(model:str, method:str) -> str:
+    "The method whose maps `method` gives on `model` (`IDENTICAL`), or `method` itself."
+    return IDENTICAL.get(model, ({}, ''))[0].get(method, method)
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #a2c0d185
 def run_sanity(results, # the results folder: writes `sanity_v2.csv` and its env file there
@@ -305,6 +335,11 @@ def run_sanity(results, # the results folder: writes `sanity_v2.csv` and its env
     return out
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #083d0627
+MARGIN = 1.0            # points: the equivalence margin of every metric in percentage points
+MARGINS = dict(cascading=0.05)   # 1 - rho
+
+def margin(metric:str) -> float: return MARGINS.get(metric, MARGIN)
+
 def _ratio_test(df:pd.DataFrame, a:str, b:str, metric:str, effect:float, n_boot:int=2000, seed:int=0) -> dict:
     """A test of `effect` (`a - b` on a pooled pixel ratio, PA or mIoU), resampling images: `p` (two-sided, normal
     approximation with the bootstrap's standard error) and `sd`, the per-image SD that gives that standard error (for
@@ -318,97 +353,183 @@ def _ratio_test(df:pd.DataFrame, a:str, b:str, metric:str, effect:float, n_boot:
     p = float(2*sps.norm.sf(abs(effect)/se)) if se > 0 else float(effect == 0)
     return dict(p=p, sd=se*np.sqrt(len(common)))
 
-def _randomized(c:Claim, df:pd.DataFrame, model:str, n_boot:int) -> dict:
+def _randomized(c:Claim, df:pd.DataFrame, model:str, n_boot:int, alpha:float=0.05) -> dict:
     "A randomization claim: `1 - rho` per image at the last step (every layer re-initialised) against 0."
     g = df[(df.model == model) & (df.method == c.method) & (df.metric == 'spearman_abs')]
     last = g[g.step == g.step.max()].sort_values('image').value.to_numpy(float)
-    return paired(1 - last, np.zeros_like(last), n_boot)
+    return paired(1 - last, np.zeros_like(last), n_boot, alpha)
+
+def _compare(c:Claim, df:pd.DataFrame, model:str, n_boot:int, alpha:float) -> dict:
+    return (_randomized(c, df, model, n_boot, alpha) if c.metric == 'cascading' else
+            paired_diff(df, c.method, c.baseline, c.metric, n_boot, alpha))
 
 def _tested(c:Claim, df:pd.DataFrame, model:str, valid:bool, n_boot:int) -> dict:
-    "The paired statistics of claim `c` on the rows `df` of `model`."
-    r = (_randomized(c, df, model, n_boot) if c.metric == 'cascading' else
-         paired_diff(df, c.method, c.baseline, c.metric, n_boot))
+    "The paired statistics of claim `c` on the rows `df` of `model`, at 95% and (for equivalence) 90%."
+    r, r90 = _compare(c, df, model, n_boot, 0.05), _compare(c, df, model, n_boot, 0.10)
     if c.metric in ('PA', 'mIoU'): r |= _ratio_test(df, c.method, c.baseline, c.metric, r['effect'], n_boot)
-    pe = c.paper_effect
-    out = dict(n=r['n'], effect=r['effect'], low=r['low'], high=r['high'], sd=r['sd'], p=r['p'],
-               n80=n_for_power(r['effect'], r['sd']), n80_paper=n_for_power(pe, r['sd']),
+    pe = c.paper_effect; m = margin(c.metric)
+    out = dict(n=r['n'], effect=r['effect'], low=r['low'], high=r['high'], low90=r90['low'], high90=r90['high'],
+               sd=r['sd'], p=r['p'], margin=m, n80_paper=n_for_power(pe, r['sd']),
+               n_needed=n_for_power(pe if np.isfinite(pe) and pe != 0 else m, r['sd']),
                power_paper=paired_power(pe, r['sd'], r['n']), valid=valid)
     if c.metric in SEGMENTATION and 'auroc' in df:
         out['threshold_free'] = paired_diff(df, c.method, c.baseline, 'auroc', n_boot)['effect']
     return out
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #76c9b620
+VERDICTS = ('replicated', 'reversed', 'equivalent', 'undecided', 'invalid metric', 'not run here')
+SYMBOLS = dict(zip(VERDICTS, '✓⇄=?†·'))
+
+def magnitude(r) -> str:
+    "Where the paper's difference lies against our 95% interval: 'below', 'inside' or 'above' ('' without one)."
+    pe = r['paper_effect']
+    if not (r['tested'] and np.isfinite(pe) and np.isfinite(r['low'])): return ''
+    return 'below' if pe < r['low'] else 'above' if pe > r['high'] else 'inside'
+
 def verdict(r, alpha:float=0.05) -> tuple:
-    "`(direction, verdict, note)` of a ledger row `r` (a mapping with the columns above), by the rules above."
-    if not r['tested']: return '', 'not run here', 'no run has this metric and both methods'
-    if not r['valid']: return '', 'invalid metric', 'the mask does not beat a random map on it for this model'
+    "`(verdict, note)` of a ledger row `r` (a mapping with the columns above), by the rules above."
+    if not r['tested']: return 'not run here', 'no run has this metric and both methods'
+    if not r['valid']: return 'invalid metric', 'the mask does not beat a random map on it for this model'
+    need = f"n80 = {r['n_needed']:.0f}" + (" at the paper's effect" if np.isfinite(r['n80_paper']) else
+                                             f" at the margin ({r['margin']:g})")
+    inside = -r['margin'] < r['low90'] and r['high90'] < r['margin']
+    if r['claim'] == 'no difference':
+        return ('equivalent', 'the paper shows no difference') if inside else \
+               ('undecided', f'the paper shows no difference; ours is not within the margin; {need}')
     pe = r['paper_effect']; side = np.sign(pe) if np.isfinite(pe) and pe != 0 else 1.
-    apart = r['p_holm'] < alpha and (r['low'] > 0 or r['high'] < 0)
-    direction = ('same' if np.sign(r['effect']) == side else 'opposite') if apart else 'unclear'
-    need = f"n80 = {r['n80_paper']:.0f} at the paper's effect" if np.isfinite(r['n80_paper']) else \
-           f"n80 = {r['n80']:.0f} at ours" if np.isfinite(r['n80']) else ''
-    if direction == 'opposite': v, note = 'reversed', ''
-    elif np.isfinite(pe) and not r['low'] <= pe <= r['high']:
-        v, note = 'not reproduced', "the paper's effect lies outside the interval"
-    elif direction == 'same': v, note = 'reproduced', ''
-    else: return direction, 'undecided', need
-    tf = r.get('threshold_free', np.nan)
-    if r['metric'] in SEGMENTATION and np.isfinite(tf) and np.sign(tf) != np.sign(r['effect']):
-        return direction, 'undecided', 'the threshold-free score (AUROC) moves the other way'
-    return direction, v, note
+    if r['p_holm'] < alpha and (r['low'] > 0 or r['high'] < 0):
+        tf = r.get('threshold_free', np.nan)
+        if r['metric'] in SEGMENTATION and np.isfinite(tf) and np.sign(tf) != np.sign(r['effect']):
+            return 'undecided', f'the threshold-free score (AUROC) moves the other way; {need}'
+        return ('replicated' if np.sign(r['effect']) == side else 'reversed'), ''
+    return ('equivalent', '') if inside else ('undecided', need)
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #d172b38e
-COLUMNS = ['id', 'paper', 'table', 'arch', 'model', 'backbone', 'setting', 'metric', 'method', 'baseline',
-           'paper_method', 'paper_baseline', 'paper_effect', 'source', 'n', 'effect', 'low', 'high', 'sd', 'p',
-           'p_holm', 'n80', 'n80_paper', 'power_paper', 'valid', 'threshold_free', 'direction', 'verdict', 'note']
+COLUMNS = ['id', 'paper', 'table', 'arch', 'model', 'backbone', 'setting', 'metric', 'method', 'baseline', 'claim',
+           'paper_method', 'paper_baseline', 'paper_effect', 'source', 'n', 'effect', 'low', 'high', 'low90',
+           'high90', 'margin', 'sd', 'p', 'p_holm', 'n80_paper', 'n_needed', 'power_paper', 'valid', 'identical',
+           'threshold_free', 'verdict', 'magnitude', 'also', 'note']
+
+def _row(c:Claim, model:str, tables:dict, valid:dict, n_boot:int) -> dict:
+    "Claim `c` on `model`: its columns, tested on the first run of `SOURCES` that has it."
+    name = next((s for s in SOURCES[model] if s in tables and _has(tables[s], c, model)), None)
+    row = dict(id=f'{c.id}@{model}', paper=c.paper, table=c.table, arch=c.arch, model=model, backbone=c.backbone,
+               setting=c.setting, metric=c.metric, method=c.method, baseline=c.baseline, claim=c.kind,
+               paper_method=c.paper_method, paper_baseline=c.paper_baseline, paper_effect=c.paper_effect,
+               source=name, tested=name is not None, also='', note='',
+               identical=same_as(model, c.method) == same_as(model, c.baseline))
+    if name is not None:
+        row |= _tested(c, tables[name], model, bool(valid.get(model, {}).get(c.metric, True)), n_boot)
+    row['key'] = (model, name, same_as(model, c.method), same_as(model, c.baseline), c.metric)
+    return row
+
+def _once(rows:list) -> list:
+    "One row per comparison: later claims of the same key are cited in the first one's `table`, `also` and note."
+    first = {}
+    for r in rows:
+        if r['key'] not in first: first[r['key']] = r; continue
+        f = first[r['key']]
+        if r['table'] not in f['table'].split('; '): f['table'] += '; ' + r['table']
+        f['also'] = '; '.join(filter(None, [f['also'], r['id']]))
+        names = dict.fromkeys((f['method'], f['baseline'], r['method'], r['baseline']))
+        same = [f"{m} gives {same_as(r['model'], m)}'s maps here" for m in names if same_as(r['model'], m) != m]
+        f['note'] = '; '.join(dict.fromkeys(filter(None, [*f['note'].split('; '), *same,
+                                                          f"{r['id'].split('@')[0]}: paper {r['paper_effect']:+.2f}"])))
+    return list(first.values())
 
 def ledger(claims, tables:dict, # claims; experiment name -> its per-image rows (`load_tables`)
            n_boot:int=2000, alpha:float=0.05) -> pd.DataFrame:
-    "The claims ledger: every claim on every model of its kind, decided on `tables` (columns `COLUMNS`)."
+    "The claims ledger: every distinct comparison on every model of its kind, decided on `tables` (`COLUMNS`)."
     valid = {m: validity(tables[r])['valid'] for m, r in VALIDITY.items() if r in tables}
-    rows = []
-    for c in claims:
-        for model in MODELS[c.arch]:
-            name = next((s for s in SOURCES[model] if s in tables and _has(tables[s], c, model)), None)
-            row = dict(id=f'{c.id}@{model}', paper=c.paper, table=c.table, arch=c.arch, model=model,
-                       backbone=c.backbone, setting=c.setting, metric=c.metric, method=c.method, baseline=c.baseline,
-                       paper_method=c.paper_method, paper_baseline=c.paper_baseline, paper_effect=c.paper_effect,
-                       source=name, tested=name is not None)
-            if name is not None:
-                ok = bool(valid[model].get(c.metric, True)) if model in valid else True
-                row |= _tested(c, tables[name], model, ok, n_boot)
-            rows.append(row)
+    rows = _once([_row(c, model, tables, valid, n_boot) for c in claims for model in MODELS[c.arch]])
     df = pd.DataFrame(rows).reindex(columns=COLUMNS + ['tested'])
-    df['p_holm'] = holm(df.p.where(df.tested & (df.valid == True)))
-    df[['direction', 'verdict', 'note']] = [verdict(r, alpha) for r in df.to_dict('records')]
+    family = df.tested & (df.valid == True) & (df.claim == 'direction') & ~df.identical
+    df['p_holm'] = holm(df.p.where(family))
+    decided = [('equivalent', 'identical maps on this model') if r.tested and r.identical else verdict(r, alpha)
+               for _, r in df.iterrows()]
+    df['verdict'] = [v for v, _ in decided]
+    df['magnitude'] = [magnitude(r) for _, r in df.iterrows()]
+    df['note'] = ['; '.join(filter(None, [note, old])) for (_, note), old in zip(decided, df.note)]
     return df[COLUMNS]
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #d3b483a5
 def write_ledger(results, # the results folder (`nbs/results`)
                  out=None, **kwargs) -> pd.DataFrame:
-    "Build the ledger of `CLAIMS` from the runs under `results` and write it to `out` (default `results/claims.csv`)."
+    """Build the ledger of `CLAIMS` from the runs under `results`, write it to `out` (default `results/claims.csv`) and
+    its synthesis across models beside it (`claims_pooled.csv`)."""
     led = ledger(CLAIMS, load_tables(results), **kwargs)
-    led.to_csv(Path(out or Path(results)/'claims.csv'), index=False)
+    out = Path(out or Path(results)/'claims.csv')
+    led.to_csv(out, index=False); synthesis(led).to_csv(out.with_name(out.stem + '_pooled.csv'), index=False)
     return led
 
-# %% ../../nbs/50_experiments/72_claims.ipynb #83aa0741
-SYMBOLS = {'reproduced': '✓', 'not reproduced': '✗', 'reversed': '⇄', 'undecided': '?', 'invalid metric': '†',
-           'not run here': '·'}
+# %% ../../nbs/50_experiments/72_claims.ipynb #c8e16386
+def pool(effects, ses, level:float=0.95) -> dict:
+    """DerSimonian-Laird random-effects pooling of per-model `effects` with standard errors `ses`: `k`, the pooled
+    `effect`, its `se`, `low`/`high` at `level` and at 90% (`low90`/`high90`), `p`, `tau2` and `I2`."""
+    y, s2 = np.asarray(effects, float), np.asarray(ses, float)**2
+    k, w = len(y), 1/s2
+    q = float((w*(y - (w*y).sum()/w.sum())**2).sum())
+    tau2 = max(0., (q - (k - 1))/(w.sum() - (w**2).sum()/w.sum())) if k > 1 else 0.
+    ws = 1/(s2 + tau2); mu = float((ws*y).sum()/ws.sum()); se = float(ws.sum()**-0.5)
+    z, z90 = sps.norm.ppf(0.5 + level/2), sps.norm.ppf(0.95)
+    return dict(k=k, effect=mu, se=se, low=mu - z*se, high=mu + z*se, low90=mu - z90*se, high90=mu + z90*se,
+                p=float(2*sps.norm.sf(abs(mu)/se)), tau2=float(tau2),
+                I2=max(0., (q - (k - 1))/q) if k > 1 and q > 0 else 0. if k > 1 else np.nan)
 
+# %% ../../nbs/50_experiments/72_claims.ipynb #20f3a7b2
+SYN_COLUMNS = ['id', 'paper', 'table', 'arch', 'metric', 'method', 'baseline', 'claim', 'paper_effect', 'models',
+               'verdicts', 'm', 'k', 'holds', 'effect', 'se', 'low', 'high', 'low90', 'high90', 'p', 'p_holm', 'tau2',
+               'I2', 'threshold_free', 'verdict']
+
+def synthesis(led:pd.DataFrame, alpha:float=0.05) -> pd.DataFrame:
+    """Per decided comparison of `led`, across the models of its kind: the per-model verdicts, the random-effects pooled
+    effect (`pool`) with interval, `tau2`, `I2`, "holds on `holds` of `m` models" and the pooled verdict (a segmentation
+    claim's threshold-free check on the models' mean AUROC difference)."""
+    led = led.assign(base=led.id.str.split('@').str[0]); rows = []
+    for cid, g in led.groupby('base', sort=False):
+        tested = g[g.verdict.isin(VERDICTS[:4])]
+        use = tested[~tested.identical.astype(bool) & (tested.sd > 0) & (tested.n > 1)]
+        f = g.iloc[0]; wins = 'equivalent' if f.claim == 'no difference' else 'replicated'
+        r = dict(id=cid, **{c: f[c] for c in ('paper', 'table', 'arch', 'metric', 'method', 'baseline', 'claim',
+                                              'paper_effect')},
+                 models=' '.join(g.model), verdicts=' '.join(g.verdict.map(SYMBOLS)), m=len(tested),
+                 holds=int((tested.verdict == wins).sum()), k=len(use), 
+                 threshold_free=use['threshold_free'].mean() if 'threshold_free' in use else np.nan,
+                 fallback=g.verdict.iloc[0] if g.verdict.nunique() == 1 else 'undecided')
+        if len(use): r |= pool(use.effect, use.sd/np.sqrt(use.n))
+        rows.append(r)
+    df = pd.DataFrame(rows).reindex(columns=SYN_COLUMNS + ['fallback'])
+    df['p_holm'] = holm(df.p.where((df.k > 0) & (df.claim == 'direction')))
+    df['verdict'] = [verdict(dict(r, tested=True, valid=True, margin=margin(r['metric']), n80_paper=np.nan,
+                                  n_needed=np.nan), alpha)[0] if r['k'] > 0 else r['fallback']   # no model to pool
+                     for r in df.to_dict('records')]
+    return df[SYN_COLUMNS]
+
+# %% ../../nbs/50_experiments/72_claims.ipynb #83aa0741
 def verdict_counts(led:pd.DataFrame) -> pd.DataFrame:
     "Claims per paper and model (rows) by verdict (columns)."
     out = pd.crosstab([led.paper, led.model], led.verdict).reindex(columns=list(SYMBOLS), fill_value=0)
     return out.rename_axis(columns=None)
 
+def _comparison(g:pd.DataFrame) -> pd.Series:
+    return g.method + ' vs ' + g.baseline + ' (' + g.table.str.replace('Sec. [^,]*, ', '', regex=True) + ')'
+
 def verdict_grid(led:pd.DataFrame, paper:str, model:str) -> pd.DataFrame:
-    "One paper's claims on one model: a row per comparison (with its table), a column per metric, verdict symbols."
+    "One paper's claims on one model: a row per comparison (with its tables), a column per metric, verdict symbols."
     g = led[(led.paper == paper) & (led.model == model)]
-    rows = g.method + ' vs ' + g.baseline + ' (' + g.table.str.split(', ').str[-1] + ')'
-    grid = pd.DataFrame(dict(row=rows, metric=g.metric, v=g.verdict.map(SYMBOLS)))
+    grid = pd.DataFrame(dict(row=_comparison(g), metric=g.metric, v=g.verdict.map(SYMBOLS)))
+    return grid.pivot_table(index='row', columns='metric', values='v', aggfunc='first', sort=False).fillna('')
+
+def synthesis_grid(syn:pd.DataFrame, paper:str) -> pd.DataFrame:
+    """One paper's comparisons (rows, with the kind of model) by metric: each model's verdict symbol, then the pooled
+    verdict in brackets."""
+    g = syn[syn.paper == paper]
+    cell = g.verdicts + ' [' + g.verdict.map(SYMBOLS) + ']'
+    grid = pd.DataFrame(dict(row=g.arch + ': ' + _comparison(g), metric=g.metric, v=cell))
     return grid.pivot_table(index='row', columns='metric', values='v', aggfunc='first', sort=False).fillna('')
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #e83f69b0
-COLOURS = {'reproduced': 'tab:green', 'not reproduced': 'tab:orange', 'reversed': 'tab:red', 'undecided': 'tab:grey'}
+COLOURS = dict(replicated='tab:green', reversed='tab:red', equivalent='tab:blue', undecided='tab:grey')
 
 def plot_ledger(led:pd.DataFrame, ax=None):
     "The paper's effect (x) against ours with its interval (y), one point per tested claim, coloured by verdict."
@@ -422,6 +543,34 @@ def plot_ledger(led:pd.DataFrame, ax=None):
     ax.legend(fontsize=7, loc='upper left')
     return ax
 
+def plot_forest(led:pd.DataFrame, syn:pd.DataFrame, paper:str, ax=None):
+    "One paper's tested claims (rows): each model's effect and 95% interval, coloured by verdict, and the pooled one."
+    s = syn[(syn.paper == paper) & (syn.k > 0)].reset_index(drop=True)
+    ax = ax or plt.subplots(figsize=(4, 0.11*len(s) + 0.8))[1]
+    y = np.arange(len(s))[::-1].astype(float)
+    g = led.assign(base=led.id.str.split('@').str[0])
+    models = list(dict.fromkeys(g[g.paper == paper].model))
+    for j, model in enumerate(models):
+        r = g[g.model == model].set_index('base').reindex(s.id)
+        dy = 0.3*(j + 1)/(len(models) + 1) - 0.15
+        ax.scatter(r.effect, y + dy, s=4, c=r.verdict.map(COLOURS).fillna('none').tolist(), zorder=3)
+        ax.hlines(y + dy, r.low, r.high, colors=r.verdict.map(COLOURS).fillna('none').tolist(), lw=0.5)
+    ax.scatter(s.effect, y, marker='D', s=6, color='k', zorder=4, label='pooled')
+    ax.hlines(y, s.low, s.high, color='k', lw=0.9)
+    ax.axvline(0, color='k', lw=0.5)
+    ax.set_yticks(y, (s.arch + ' ' + s.method + ' vs ' + s.baseline + ' ' + s.metric).tolist(), fontsize=4)
+    ax.set(title=f'{paper} ({", ".join(models)})', xlabel='effect (points), 95% interval', ylim=(-1, len(s)))
+    ax.title.set_fontsize(7); ax.tick_params(axis='x', labelsize=6); ax.xaxis.label.set_fontsize(6)
+    return ax
+
+def plot_forests(led:pd.DataFrame, syn:pd.DataFrame, dpi:int=110):
+    "A forest per paper, side by side (`plot_forest`); the figure."
+    papers = list(dict.fromkeys(syn.paper)); rows = max((syn.paper == p).sum() for p in papers)
+    fig, axs = plt.subplots(1, len(papers), figsize=(3*len(papers), 0.09*rows + 1), dpi=dpi)
+    for paper, ax in zip(papers, np.atleast_1d(axs)): plot_forest(led, syn, paper, ax)
+    fig.tight_layout()
+    return fig
+
 # %% ../../nbs/50_experiments/72_claims.ipynb #581a8040
 def _md_table(df:pd.DataFrame) -> str:
     head = '| ' + ' | '.join([df.index.name or ''] + [str(c) for c in df.columns]) + ' |'
@@ -429,13 +578,40 @@ def _md_table(df:pd.DataFrame) -> str:
     return '\n'.join([head, rule] + ['| ' + ' | '.join([str(i)] + [str(v) for v in r]) + ' |'
                                       for i, r in zip(df.index, df.to_numpy())])
 
-def ledger_markdown(led:pd.DataFrame) -> str:
-    "The ledger as markdown: per paper, its verdict counts per model, then a grid of verdicts per model."
+def ledger_markdown(led:pd.DataFrame, syn:pd.DataFrame) -> str:
+    "The ledger as markdown: per paper, its verdict counts per model and pooled, then its grid across models."
     out = []
     for paper, g in led.groupby('paper', sort=False):
         counts = verdict_counts(g).droplevel(0).rename_axis('model')
-        out += [f'**{paper}** ({len(g)} claim-model rows)', '', _md_table(counts), '']
-        for model in dict.fromkeys(g.model):
-            grid = verdict_grid(g, paper, model).rename_axis(f'{model}: A vs B')
-            if len(grid): out += [_md_table(grid), '']
+        s = syn[syn.paper == paper]
+        counts.loc['pooled'] = s.verdict.value_counts().reindex(list(SYMBOLS), fill_value=0)
+        grid = synthesis_grid(syn, paper).rename_axis('A vs B (tables)')
+        out += [f'**{paper}** ({len(g)} claim-model rows)', '', _md_table(counts), '', _md_table(grid), '']
     return '\n'.join(out).strip()
+
+def _listed(g:pd.DataFrame) -> str:
+    "'A vs B: m1 +1.2 [0.4, 2.0], m2 ...; C vs D: ...' for rows `g`."
+    per = lambda h: ', '.join(f'{m} {e:+.1f} [{lo:.1f}, {hi:.1f}]'
+                              for m, e, lo, hi in zip(h.metric, h.effect, h.low, h.high))
+    return '; '.join(f'{ab}: {per(h)}' for ab, h in g.groupby(g.method + ' vs ' + g.baseline, sort=False))
+
+def ledger_findings(led:pd.DataFrame) -> str:
+    """What the ledger says, as markdown bullets per paper and model: how many rows, on how many images, and every
+    replicated, reversed and equivalent comparison with its effect and 95% interval (points); undecided rows with the
+    range of images 80% power would need."""
+    out = []
+    for (paper, model), g in led.groupby(['paper', 'model'], sort=False):
+        t = g[g.verdict.isin(VERDICTS[:4])]
+        span = f'{t.n.min():.0f}-{t.n.max():.0f}'
+        parts = [f'**{paper} on `{model}`** ({len(g)} rows, {len(t)} decided on {span} images)']
+        for v in VERDICTS[:3]:
+            h = t[t.verdict == v]
+            if len(h): parts.append(f'*{v}* ({len(h)}): {_listed(h)}')
+        u = t[t.verdict == 'undecided']
+        if len(u): parts.append(f'*undecided* ({len(u)}; 80% power would need {u.n_needed.min():.0f}-'
+                                f'{u.n_needed.max():.0f} images)')
+        rest = g[~g.verdict.isin(VERDICTS[:4])]
+        if len(rest): parts.append(', '.join(f'*{v}* {len(h)} ({", ".join(dict.fromkeys(h.metric))})'
+                                             for v, h in rest.groupby('verdict')))
+        out.append('- ' + '. '.join(parts) + '.')
+    return '\n'.join(out)

@@ -54,7 +54,12 @@ def paired_power(effect:float, sd:float, n:int, alpha:float=0.05) -> float:
     if not (np.isfinite(effect) and np.isfinite(sd)) or n < 2: return np.nan
     if sd == 0: return float(effect != 0)
     t = sps.t.ppf(1 - alpha/2, n - 1); nc = np.sqrt(n)*abs(effect)/sd
-    return float(sps.nct.sf(t, n - 1, nc) + sps.nct.cdf(-t, n - 1, nc))
+    up, down = sps.nct.sf(t, n - 1, nc), sps.nct.cdf(-t, n - 1, nc)
+    # scipy's noncentral t returns NaN far in a tail (noncentrality above ~15 at 500 images), where the normal
+    # approximation of that tail is as good as the t's
+    if not np.isfinite(up): up = sps.norm.sf(t - nc)
+    if not np.isfinite(down): down = sps.norm.cdf(-t - nc)
+    return float(up + down)
 
 def n_for_power(effect:float, sd:float, power:float=0.8, alpha:float=0.05) -> float:
     "Images a two-sided paired t-test needs to detect `effect` with `power` at level `alpha` (inf if effect is 0)."

@@ -180,6 +180,8 @@ BENCH2_CNN_RECIPE = dict(n_train=30_000, epochs=7, lr=3e-3, batch_size=128, wd=0
 BENCH2_VGG_RECIPE = dict(
     n_train=30_000, epochs=7, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
     then=[dict(n_train=30_000, data_seed=1, epochs=3, lr=1e-3, seed=1,   # new images, distilled from the CNN
+               teacher='bench2_cnn', alpha=0.5, T=2.),
+          dict(n_train=30_000, data_seed=2, epochs=3, lr=5e-4, seed=2,   # and once more, at half the rate
                teacher='bench2_cnn', alpha=0.5, T=2.)])
 BENCH2_CONVNEXT_RECIPE = dict(                                                # distilled from the CNN throughout
     n_train=30_000, epochs=6, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,

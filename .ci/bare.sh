@@ -27,3 +27,13 @@ PY
 "$bare/bin/iia-explain" --methods iia3,ig --n 4 --out bare.png > iia-explain.log
 test -s bare.png || { cat iia-explain.log; echo "iia-explain wrote no figure in the bare install"; exit 1; }
 echo "bare install: iia-explain wrote $(stat -c %s bare.png) bytes ($(stat -c %a bare.png))"
+
+# the extras as the README installs them, into the same environment: the adapters and the explorer then import
+cd "$root"
+{ "$bare/bin/pip" install -q -c .ci/constraints.txt ".[interop]" && "$bare/bin/pip" install -q -c .ci/constraints.txt ".[explorer]"; } \
+  >> "$log" 2>&1 || { tail -30 "$log"; echo "pip install '.[interop]' or '.[explorer]' failed: see $log"; exit 1; }
+cd "$work"
+"$bare/bin/python" -c "
+import torch, iia_nb.interop, ipywidgets
+from iia_nb import explore, load_model
+explore(load_model('bench_cnn'), torch.rand(1, 3, 64, 64)); print('extras: iia_nb.interop and explore import and run')"

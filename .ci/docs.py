@@ -113,6 +113,19 @@ def fix_markdown(text:str, page:Page, host:str) -> str:
         text = re.sub(re.escape(host.rstrip('/') + '/') + r'([^)\s"#]*(?:#[^)\s"]*)?)', local, text)
     return text
 
+_MD_LINK = re.compile(r'(?<!!)\[(`?)([^\]`\n]+)\1\]\(([^)\s]+)\)')
+
+def html_links(text:str) -> str:
+    """Markdown links (`[`name`](url)`, `[text](url)`) as `<a>`: `show_doc` puts them inside HTML (its tables and
+    headings), where a markdown renderer leaves them raw."""
+    def a(m): return f'<a href="{m[3]}">' + (f'<code>{html.escape(m[2])}</code>' if m[1] else html.escape(m[2])) + '</a>'
+    return _MD_LINK.sub(a, text)
+
+def raw_links(page_html:str) -> list:
+    "Markdown links left raw in a page's text (outside code blocks)."
+    body = re.sub(r'<(script|style|pre)\b.*?</\1>', ' ', page_html, flags=re.S)
+    return re.findall(r'\[[^\]\n]{1,80}\]\([^)\s]{1,200}\)', html.unescape(re.sub(r'<[^>]+>', '', body)))
+
 def prepare(page:Page, host:str) -> dict:
     "The notebook as the site shows it: `#| echo: false` inputs hidden, `#|` lines dropped, markdown made plain."
     for c in page.nb['cells']:
@@ -125,7 +138,7 @@ def prepare(page:Page, host:str) -> dict:
         if 'echo:false' in dirs: c.setdefault('metadata', {}).setdefault('tags', []).append('remove_input')
         for o in c.get('outputs', []):
             md = o.get('data', {}).get('text/markdown')
-            if md is not None: o['data'] = {'text/markdown': fix_markdown(''.join(md), page, host)}
+            if md is not None: o['data'] = {'text/markdown': html_links(fix_markdown(''.join(md), page, host))}
     return page.nb
 
 def navigation(pages:list, here:Page) -> str:
@@ -134,7 +147,9 @@ def navigation(pages:list, here:Page) -> str:
         cur = ' class="current"' if p is here else ''
         return f'<li><a{cur} href="{rel_link(here.path, p.path)}">{html.escape(p.title)}</a></li>'
     top = [p for p in pages if not p.folder]
-    out = ['<nav class="site-nav"><div class="site-name"><a href="' + rel_link(here.path, 'index.html') + '">iia_nb</a></div>',
+    root = rel_link(here.path, 'index.html')[:-len('index.html')]
+    out = [f'<nav class="site-nav" data-root="{root}"><div class="site-name"><a href="{root}index.html">iia_nb</a></div>',
+           '<input id="site-search" type="search" placeholder="Search" autocomplete="off"><ul id="search-results"></ul>',
            '<ul>' + ''.join(item(p) for p in top) + '</ul>']
     for folder in dict.fromkeys(p.folder for p in pages if p.folder):
         out.append(f'<div class="section">{html.escape(folder_title(folder))}</div><ul>'
@@ -171,7 +186,54 @@ a.source-link { float: right; font-size: smaller; }
 .jp-RenderedMarkdown pre { background: #f4f5f7; padding: 8px 12px; border-radius: 4px; }
 dl.contents dt { margin-top: 8px; font-weight: 600; } dl.contents dd { margin-left: 16px; color: #555; }
 .home-contents { padding: 0 32px 32px 32px; font-family: system-ui, sans-serif; }
+#site-search { width: 100%; box-sizing: border-box; margin: 10px 0 4px 0; padding: 4px 8px; font-size: 14px; }
+#search-results { background: white; border: 1px solid #ddd; border-radius: 4px; }
+#search-results:empty { display: none; } #search-results li a small { display: block; color: #777; }
+.page-toc { position: fixed; top: 0; right: 0; width: 210px; max-height: 100vh; overflow-y: auto; padding: 20px 12px;
+  box-sizing: border-box; font: 13px/1.35 system-ui, sans-serif; border-left: 1px solid #eee; background: white; }
+.page-toc .toc-title { font-weight: 600; margin-bottom: 6px; color: #555; }
+.page-toc a { display: block; color: #2780e3; text-decoration: none; padding: 2px 0; }
+.page-toc a.h3 { padding-left: 12px; }
+.site-page.with-toc { margin-right: 210px; }
 """
+
+SITE_JS = """<script>document.addEventListener("DOMContentLoaded", function () {
+  var page = document.querySelector(".site-page"), nav = document.querySelector(".site-nav");
+  var heads = page.querySelectorAll(".jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3");
+  if (heads.length) {                                   /* the page's own contents */
+    var toc = document.createElement("aside"); toc.className = "page-toc";
+    toc.innerHTML = '<div class="toc-title">On this page</div>';
+    heads.forEach(function (h, i) {
+      if (!h.id) h.id = "section-" + i;
+      var a = document.createElement("a"); a.href = "#" + h.id; a.className = h.tagName.toLowerCase();
+      a.textContent = h.textContent.replace(/\u00b6$/, "").trim(); toc.appendChild(a);
+    });
+    document.body.appendChild(toc); page.classList.add("with-toc");
+  }
+  var box = document.getElementById("site-search"), list = document.getElementById("search-results");
+  var root = nav.getAttribute("data-root");
+  box.addEventListener("input", function () {           /* every word of the query, in a page's title or text */
+    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean); list.innerHTML = "";
+    if (!words.length || !window.SEARCH_INDEX) return;
+    window.SEARCH_INDEX.filter(function (p) {
+      var t = (p.title + " " + p.description + " " + p.text).toLowerCase();
+      return words.every(function (w) { return t.indexOf(w) >= 0; });
+    }).map(function (p) {                               /* pages whose title holds the words first */
+      var t = p.title.toLowerCase(); return [words.every(function (w) { return t.indexOf(w) >= 0; }) ? 0 : 1, p];
+    }).sort(function (a, b) { return a[0] - b[0]; }).map(function (e) { return e[1]; }).slice(0, 12).forEach(function (p) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = root + p.path; a.textContent = p.title;
+      var s = document.createElement("small"); s.textContent = p.description; a.appendChild(s);
+      li.appendChild(a); list.appendChild(li);
+    });
+  });
+});</script>"""
+
+def search_entry(page:Page) -> dict:
+    "A page in the search index: its title, description, path and the plain text of its markdown."
+    text = ' '.join(''.join(c['source']) for c in page.nb['cells'] if c['cell_type'] == 'markdown')
+    text = re.sub(r'[`*#>$\\{}]|<[^>]+>|\]\([^)]*\)', ' ', text)
+    return dict(title=page.title, description=page.description, path=page.path, text=' '.join(text.split()))
 
 KATEX_JS = """<script>document.addEventListener("DOMContentLoaded", function () {
   renderMathInElement(document.querySelector(".site-page"), {delimiters: [
@@ -187,7 +249,8 @@ def inline_code(text:str) -> str:
 def head_extra(page:Page) -> str:
     k = rel_link(page.path, '_katex')
     return (f'<link rel="stylesheet" href="{k}/katex.min.css"><script defer src="{k}/katex.min.js"></script>'
-            f'<script defer src="{k}/contrib/auto-render.min.js"></script>{KATEX_JS}<style>{CSS}</style>')
+            f'<script defer src="{k}/contrib/auto-render.min.js"></script>{KATEX_JS}<style>{CSS}</style>'
+            f'<script src="{rel_link(page.path, "search.js")}"></script>{SITE_JS}')
 
 def wrap(body:str, page:Page, pages:list) -> str:
     "The exported page with the site's head, navigation, title and description (and no CDN MathJax)."
@@ -215,8 +278,9 @@ def site(proc:Path, out:Path) -> list:
     ordered = notebooks(proc)
     ordered = [p for p in ordered if p.name == 'index.ipynb'] + [p for p in ordered if p.name != 'index.ipynb']
     pages = [Page(proc, p) for p in ordered]
-    written = []
+    written, index = [], []
     for page in pages:
+        index.append(search_entry(page))
         nb = nbformat.from_dict(prepare(page, host))
         body, _ = exporter.from_notebook_node(nb)
         dst = out/page.path; dst.parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +292,9 @@ def site(proc:Path, out:Path) -> list:
         shutil.copytree(KATEX, out/'_katex', dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns('*.mjs', 'katex.js', 'katex.css', '*.md', '*.ttf', '*.woff'))
     else: print(f"warning: no KaTeX at {KATEX} (npm install --prefix .cache/katex katex@0.19.1): mathematics unrendered")
+    (out/'search.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n')
+    raw = {p.path: r[:3] for p in pages if (r := raw_links((out/p.path).read_text()))}
+    if raw: raise SystemExit(f"pages with markdown links left raw: {raw}")
     missing = prose_missing(get_config().nbs_path, out, pages)
     if missing: raise SystemExit(f"pages that lost their notebook's opening paragraph: {missing}")
     return written
@@ -252,11 +319,21 @@ def check_site(out:Path, shot:Path|None=None, page:str='10_methods/iia.html', ho
             found[p] = dict(title=d.find_element(By.CSS_SELECTOR, 'h1.title').text,
                             nav=len(d.find_elements(By.CSS_SELECTOR, '.site-nav a')),
                             katex=len(d.find_elements(By.CSS_SELECTOR, '.katex')),
+                            toc=len(d.find_elements(By.CSS_SELECTOR, '.page-toc a')),
                             quarto=[s for s in ('{target=', 'output-file:', '$$', 'In [') if s in text])
             if p == page and shot: d.save_screenshot(str(shot))
             if p == 'index.html' and home_shot: d.save_screenshot(str(home_shot))
+        d.get((out/page).resolve().as_uri()); time.sleep(1)           # the search, as a reader types it
+        d.find_element(By.ID, 'site-search').send_keys('iterated integrated'); time.sleep(0.5)
+        hits = d.find_elements(By.CSS_SELECTOR, '#search-results a')
+        found['search'] = dict(hits=len(hits), first=hits[0].text.split('\n')[0] if hits else '')
+        if hits:
+            hits[0].click(); time.sleep(1); found['search']['opened'] = d.find_element(By.CSS_SELECTOR, 'h1.title').text
     finally: d.quit()
-    bad = [p for p, f in found.items() if not f['title'] or f['nav'] < 10 or f['quarto']]
+    bad = [p for p, f in found.items() if p != 'search' and (not f['title'] or f['nav'] < 10 or f['quarto'])]
+    if found[page]['toc'] < 3: bad.append(f'{page}: no contents of its own')
+    if not found['search']['hits'] or found['search'].get('opened') != found['search']['first']:
+        bad.append(f"the search for 'iterated integrated' found nothing or opened another page: {found['search']}")
     if not found[page]['katex']: bad.append(f'{page}: no rendered mathematics')
     if bad: raise SystemExit(f"preview check failed: {bad}: {found}")
     return found

@@ -1184,4 +1184,5 @@ d = { 'settings': { 'branch': 'main',
                             'iia_nb.viz._quantile_scale': ('10_methods/viz.html#_quantile_scale', 'iia_nb/viz.py'),
                             'iia_nb.viz.display_map': ('10_methods/viz.html#display_map', 'iia_nb/viz.py'),
                             'iia_nb.viz.overlay': ('10_methods/viz.html#overlay', 'iia_nb/viz.py'),
+                            'iia_nb.viz.positive_view': ('10_methods/viz.html#positive_view', 'iia_nb/viz.py'),
                             'iia_nb.viz.show_maps': ('10_methods/viz.html#show_maps', 'iia_nb/viz.py')}}}

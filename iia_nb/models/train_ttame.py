@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from ..data.images import transform_for
 from ..data.datasets import imagenet_batches
-from .zoo import load_model, save_checkpoint
+from .zoo import IN_HOUSE, load_model, save_checkpoint
 from .train import bench_data, dihedral
 from .ttame_net import TTAME, model_fingerprint
 
@@ -157,12 +157,13 @@ def _train_and_save(att, data, recipe:dict, name:str, save:bool, **kw) -> tuple:
     if save: save_ttame(att, name, meta)
     return att, hist
 
-def train_ttame_bench(name:str, # 'bench_cnn', 'bench_vit' (version 1) or 'bench2_cnn', 'bench2_vit' (version 2)
+def train_ttame_bench(name:str, # a benchmark model: 'bench_cnn', 'bench_vit' (version 1), 'bench2_*' (version 2)
                       recipe:dict=TTAME_BENCH_RECIPE, progress:bool=True, save:bool=True) -> tuple:
     """Train T-TAME for a shipped benchmark model on `SyntheticBench('train')`; `(att, history)`, saved as
     `ttame_{name}.pt`."""
-    if name not in ('bench_cnn', 'bench_vit', 'bench2_cnn', 'bench2_vit'):
-        raise ValueError(f"name must be 'bench_cnn', 'bench_vit', 'bench2_cnn' or 'bench2_vit', got {name!r}")
+    if not (name.startswith('bench') and name in IN_HOUSE):
+        raise ValueError(f"name must be one of the benchmark models {[n for n in IN_HOUSE if n.startswith('bench')]}, "
+                         f"got {name!r}")
     x, _ = bench_data('train', recipe['n_train'], seed=recipe['seed'], version=2 if name.startswith('bench2') else 1)
     att = TTAME(load_model(name))
     return _train_and_save(att, x, recipe, name, save, optimizer=recipe['optimizer'], augment=dihedral,

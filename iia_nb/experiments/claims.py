@@ -410,18 +410,15 @@ COLUMNS = ['id', 'paper', 'table', 'arch', 'model', 'backbone', 'setting', 'metr
            'high90', 'margin', 'sd', 'p', 'p_holm', 'n80_paper', 'n_needed', 'power_paper', 'valid', 'identical',
            'threshold_free', 'verdict', 'magnitude', 'also', 'note']
 
-def _row(c:Claim, model:str, tables:dict, valid:dict, n_boot:int) -> dict:
-    "Claim `c` on `model`: its columns, tested on the first run of `SOURCES` that has it."
+def _row(c:Claim, model:str, tables:dict) -> dict:
+    "Claim `c` on `model`: its columns before testing, and the first run of `SOURCES` that has it."
     name = next((s for s in SOURCES[model] if s in tables and _has(tables[s], c, model)), None)
-    row = dict(id=f'{c.id}@{model}', paper=c.paper, table=c.table, arch=c.arch, model=model, backbone=c.backbone,
-               setting=c.setting, metric=c.metric, method=c.method, baseline=c.baseline, claim=c.kind,
-               paper_method=c.paper_method, paper_baseline=c.paper_baseline, paper_effect=c.paper_effect,
-               source=name, tested=name is not None, also='', note='',
-               identical=same_as(model, c.method) == same_as(model, c.baseline))
-    if name is not None:
-        row |= _tested(c, tables[name], model, bool(valid.get(model, {}).get(c.metric, True)), n_boot)
-    row['key'] = (model, name, same_as(model, c.method), same_as(model, c.baseline), c.metric)
-    return row
+    return dict(id=f'{c.id}@{model}', paper=c.paper, table=c.table, arch=c.arch, model=model, backbone=c.backbone,
+                setting=c.setting, metric=c.metric, method=c.method, baseline=c.baseline, claim=c.kind,
+                paper_method=c.paper_method, paper_baseline=c.paper_baseline, paper_effect=c.paper_effect,
+                source=name, tested=name is not None, also='', note='', claim_=c,
+                identical=same_as(model, c.method) == same_as(model, c.baseline),
+                key=(model, name, same_as(model, c.method), same_as(model, c.baseline), c.metric))
 
 def _once(rows:list) -> list:
     "One row per comparison: later claims of the same key are cited in the first one's `table`, `also` and note."
@@ -441,15 +438,18 @@ def ledger(claims, tables:dict, # claims; experiment name -> its per-image rows 
            n_boot:int=2000, alpha:float=0.05) -> pd.DataFrame:
     "The claims ledger: every distinct comparison on every model of its kind, decided on `tables` (`COLUMNS`)."
     valid = {m: validity(tables[r])['valid'] for m, r in VALIDITY.items() if r in tables}
-    rows = _once([_row(c, model, tables, valid, n_boot) for c in claims for model in MODELS[c.arch]])
+    rows = _once([_row(c, model, tables) for c in claims for model in MODELS[c.arch]])
+    for r in rows:                                    # each comparison tested once, on its first claim
+        if r['tested']:
+            ok = bool(valid.get(r['model'], {}).get(r['metric'], True))
+            r |= _tested(r['claim_'], tables[r['source']], r['model'], ok, n_boot)
     df = pd.DataFrame(rows).reindex(columns=COLUMNS + ['tested'])
     family = df.tested & (df.valid == True) & (df.claim == 'direction') & ~df.identical
     df['p_holm'] = holm(df.p.where(family))
-    decided = [('equivalent', 'identical maps on this model') if r.tested and r.identical else verdict(r, alpha)
-               for _, r in df.iterrows()]
-    df['verdict'] = [v for v, _ in decided]
-    df['magnitude'] = [magnitude(r) for _, r in df.iterrows()]
-    df['note'] = ['; '.join(filter(None, [note, old])) for (_, note), old in zip(decided, df.note)]
+    decided = [(*(('equivalent', 'identical maps on this model') if r.tested and r.identical else verdict(r, alpha)),
+                magnitude(r)) for _, r in df.iterrows()]
+    df['verdict'], df['magnitude'] = [v for v, _, _ in decided], [m for _, _, m in decided]
+    df['note'] = ['; '.join(filter(None, [note, old])) for (_, note, _), old in zip(decided, df.note)]
     return df[COLUMNS]
 
 # %% ../../nbs/50_experiments/72_claims.ipynb #d3b483a5

@@ -150,12 +150,12 @@ def bench2_vgg(num_classes:int=16):
     m.head_hidden_size = 192
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
 
-def bench2_convnext(num_classes:int=16):
+def bench2_convnext(num_classes:int=16, **kwargs): # timm `ConvNeXt` options (`ls_init_value`, `stem_type`...)
     """The version-2 ConvNeXt-style CNN (random weights), 112 px: timm's `ConvNeXt` (depthwise 7x7 convolutions,
     LayerNorm, GELU, inverted bottlenecks of ratio 4, layer scale), a 4x4 patchify stem and stages at 28, **14 (L-1)
     and 7 (L)** (ConvNeXt-B's last three at 224 px), then global pooling, LayerNorm and a linear head, as ConvNeXt-B's.
     timm builds four stages; the fourth, which would take the map to 3x3, is dropped."""
-    m = ConvNeXt(num_classes=num_classes, depths=(1, 3, 1, 1), dims=(48, 96, 192, 192), patch_size=4)
+    m = ConvNeXt(num_classes=num_classes, depths=(1, 3, 1, 1), dims=(48, 96, 192, 192), patch_size=4, **kwargs)
     m.stages, m.feature_info = m.stages[:3], m.feature_info[:3]
     return _with_cfg(m, 112, BENCH2_CLASSES[:num_classes])
 

@@ -4,16 +4,17 @@
 
 # %% ../nbs/00_foundations/00_core.ipynb #c3f5411c
 from __future__ import annotations
-import functools, math, os, random, warnings, weakref
+import contextlib, functools, math, os, random, warnings, weakref
 import numpy as np
 import torch
 import torch.nn.functional as F
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_device', 'seed_everything', 'in_test', 'check_images', 'check_int',
-           'renamed', 'renamed_options', 'new_names', 'env_positive', 'resolve_targets', 'class_count', 'model_targets',
-           'check_targets', 'to_2d', 'resize_to', 'normalize', 'postprocess']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'PRECISIONS', 'default_device', 'seed_everything', 'in_test', 'check_images',
+           'check_int', 'renamed', 'renamed_options', 'new_names', 'env_positive', 'resolve_targets', 'class_count',
+           'model_targets', 'check_targets', 'check_precision', 'forward_precision', 'to_2d', 'resize_to', 'normalize',
+           'postprocess']
 
 # %% ../nbs/00_foundations/00_core.ipynb #f19f7850
 def default_device() -> torch.device:
@@ -146,6 +147,22 @@ def check_targets(t, # the targets a method was given
         raise TypeError(f"a method takes the targets as a LongTensor [{len(x)}], got {got}; `explain(model, x, method, "
                         "target)` resolves None, ints and class names, as does `backbone(model).targets(x, target)`")
     return t.to(x.device)
+
+# %% ../nbs/00_foundations/00_core.ipynb #df4fd0e8
+PRECISIONS = {'float32': None, 'bfloat16': torch.bfloat16}   # forward-only passes: as they are, or autocast to bfloat16
+
+def check_precision(precision:str) -> str:
+    "`precision` if it is one of `PRECISIONS`, else a clear error."
+    if precision not in PRECISIONS: raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
+    return precision
+
+@contextlib.contextmanager
+def forward_precision(precision:str='float32', # 'float32' (nothing changes) or 'bfloat16'
+                      device='cpu'): # where the passes run (a device or its type)
+    """Within the block, forward passes on `device` run in `precision`: autocast to bfloat16, or float32 (an outer
+    autocast switched off); read scores with `.float()`."""
+    dtype = PRECISIONS[check_precision(precision)]
+    with torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None): yield
 
 # %% ../nbs/00_foundations/00_core.ipynb #a0a2bd8a
 def to_2d(maps:torch.Tensor, reduce:str='mean') -> torch.Tensor:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 import torch.nn as nn
-from ..core import check_images
+from ..core import check_images, check_precision, forward_precision
 from ..metrics.registry import METRICS, SEG_COUNTS
 from ..metrics.perturbation import chunked_logits, model_device
 from ..metrics.segmentation import pixel_scores
@@ -219,14 +219,19 @@ def _check_args(metrics, target, batch_size, rows):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"{name} must be an int >= 1, got {v!r}")
 
-def _metric_plan(metrics, metric_options) -> tuple:
-    "The metric groups to run (each once), their options and cache keys, and the columns asked for."
+def _metric_plan(metrics, metric_options, precision:str='float32') -> tuple:
+    """The metric groups to run (each once), their options and cache keys (the precision among them when it is not
+    float32, so float32 caches keep their keys), and the columns asked for."""
     groups = list({id(METRICS[m].fn): METRICS[m] for m in metrics}.values())
     wanted = {c for m in metrics for c in METRICS[m].columns if (c == m or m in ('seg', 'adcc'))}
     opts = metric_options or {}
     gkw = {id(g): {k: v for m in metrics if METRICS[m] is g for k, v in opts.get(m, {}).items()} for g in groups}
-    gkey = {id(g): _digest(g.columns, sorted(gkw[id(g)].items()), code_digest(g.fn)) for g in groups}
+    low = [] if check_precision(precision) == 'float32' else [precision]
+    gkey = {id(g): _digest(g.columns, sorted(gkw[id(g)].items()), code_digest(g.fn), *low) for g in groups}
     return groups, gkw, gkey, wanted
+
+def _in_float32(fn, model, x, t, masks):
+    with forward_precision('float32', x.device): return _call_method(fn, model, x, t, masks)
 
 @contextlib.contextmanager
 def _memory_format(model:nn.Module, channels_last:bool):
@@ -237,16 +242,17 @@ def _memory_format(model:nn.Module, channels_last:bool):
     finally:
         if on: model.to(memory_format=torch.contiguous_format)
 
-def _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries, rows, stats) -> set:
-    "Metric values of the entries that lack them (each group once, on the images that need it); the changed images."
+def _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries, rows, stats, precision) -> set:
+    """Metric values of the entries that lack them (each group once, on the images that need it), their forward passes
+    in `precision` (a method the metric calls again runs in float32); the changed images."""
     changed = set()
     for g in groups:
         need = [j for j, e in enumerate(entries) if gkey[id(g)] not in e['metrics']]
         if not need: continue
         sub = None if masks is None else masks[need]
         ctx = dict(batch_size=rows, mean=stats.mean.flatten().tolist(), std=stats.std.flatten().tolist(), masks=sub,
-                   logits=logits[need], explain_fn=lambda mo, xx, tt, sub=sub: _call_method(fn, mo, xx, tt, sub))
-        vals = g.fn(model, x[need], maps[need], t[need], ctx, **gkw[id(g)])
+                   logits=logits[need], explain_fn=lambda mo, xx, tt, sub=sub: _in_float32(fn, mo, xx, tt, sub))
+        with forward_precision(precision, x.device): vals = g.fn(model, x[need], maps[need], t[need], ctx, **gkw[id(g)])
         for k, j in enumerate(need): entries[j]['metrics'][gkey[id(g)]] = {c: float(v[k]) for c, v in vals.items()}
         changed |= set(need)
     return changed
@@ -322,11 +328,12 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
              label:str|None=None, # what the progress bar calls the model (default: its class name)
              rows:int=32, # rows per forward pass in the metrics, and in methods that take `batch_size`
              channels_last:bool=True, # convolutional models run channels-last during the call (same maps, faster)
+             precision:str='float32', # the metrics' forward passes: 'float32' or 'bfloat16' (`forward_precision`)
             ) -> pd.DataFrame:
     "One row per image × method: `image, method, label, target, pred` and the metric columns."
     _check_args(metrics, target, batch_size, rows)
     fns = _method_fns(methods, method_options, rows)
-    groups, gkw, gkey, wanted = _metric_plan(metrics, metric_options)
+    groups, gkw, gkey, wanted = _metric_plan(metrics, metric_options, precision)
     model, dev, transform, stats = _prepared(model, transform, device)
     folders = _cache_folders(cache_dir, fns, model)
     idx_all = list(range(len(dataset))) if indices is None else [int(i) for i in indices]
@@ -337,13 +344,15 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
             idx = idx_all[s:s + batch_size]
             x, labels, masks = _chunk(dataset, idx, transform, dev, cl, groups)
             logits, pred, t = _explained(model, x, labels, target, rows)
+            if precision != 'float32':                    # the clean scores the metrics compare with, alike
+                with forward_precision(precision, dev): logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)
             keys = [_digest(x[j], int(t[j])) for j in range(len(idx))]
             for name, (fn, _) in fns.items():
                 bar.set_description(f'{name_of} · {name}')
                 entries, miss = _maps_of(fn, folders[name], keys, model, x, t, masks)
                 maps = torch.stack([e['map'] for e in entries]).to(dev)
                 changed = set(miss) | _score_maps(model, x, t, maps, masks, logits, fn, groups, gkw, gkey, entries,
-                                                  rows, stats)
+                                                  rows, stats, precision)
                 if folders[name] is not None:
                     for j in changed: _save(folders[name]/f'{keys[j]}.pt', entries[j])
                 out += _table_rows(idx, name, labels, t, pred, entries, groups, gkey, wanted)

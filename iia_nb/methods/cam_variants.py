@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, check_targets, resize_to, normalize
+from ..core import check_images, check_targets, check_precision, forward_precision, resize_to, normalize
 from .registry import register
 from ._engine import cnn_backbone, point_grads, chunked, target_probs
 from ..models.hooks import hooks, replace_output, count_bytes
@@ -167,9 +167,10 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
              layer=-1, # the stage: an index (-1 = L) or a stage name
              batch_size:int|None=None, # masked images per forward pass
              score:str='prob', # 'prob' (softmax probability, the paper) or 'logit' (pytorch-grad-cam's default target)
+             precision:str='float32', # of the masked forward passes: 'float32' or 'bfloat16' (`forward_precision`)
             ) -> torch.Tensor:
     "Score-CAM `[B,H,W]` (non-negative), resized bilinearly to the input."
-    x = check_images(x)
+    x = check_images(x); check_precision(precision)
     _target_score(x.new_zeros(1, 1), torch.zeros(1, dtype=torch.long), score)
     bb = cnn_backbone(model, 'scorecam')
     A, _, t = stage_forward(bb, x, target, layer)
@@ -177,15 +178,15 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
     def masked(rows):
         b, c = rows // C, rows % C
         H = normalize(resize_to(A[b, c], x)).to(x)
-        return _target_score(bb.model(x[b]*H[:, None]), t[b], score)
+        return _target_score(bb.model(x[b]*H[:, None]).float(), t[b], score)
     dead = A.flatten(2).eq(0).all(-1).flatten()           # channels zero everywhere: their mask H_c is all zeros
     live = (~dead).nonzero()[:, 0]
-    with torch.no_grad():
+    with torch.no_grad(), forward_precision(precision, x.device):
         s = x.new_empty(B*C)
         if len(live):
             s[live] = chunked(lambda r: masked(live[r.to(live.device)]), len(live), batch_size, desc='Score-CAM')
         if dead.any():                                    # x ∘ 0 is the zero image, one pass for all of them
-            blank = _target_score(bb.model(torch.zeros_like(x[:1])).expand(B, -1), t, score)
+            blank = _target_score(bb.model(torch.zeros_like(x[:1])).float().expand(B, -1), t, score)
             s[dead] = blank.repeat_interleave(C)[dead]
         w = s.view(B, C).softmax(1)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)

@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import check_images, check_int, check_targets, renamed
+from ..core import check_images, check_int, check_targets, check_precision, forward_precision, renamed
 from .registry import register
 from ._engine import chunked, input_reference, draws_per_chunk, holding, target_probs
 
@@ -49,7 +49,7 @@ def rise_masks(n:int, size=(224, 224), s:int=7, p:float=0.5, seed:int|None=0, de
 def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:int) -> torch.Tensor:
     """Probability of class `t[i]` for each row of `rows`, `[N]` (`target_probs`: softmax, or the sigmoid of a single
     output), in chunks of `batch_size` rows."""
-    return chunked(lambda r: target_probs(model(rows[r]), t[r]), len(rows), batch_size, desc='RISE')
+    return chunked(lambda r: target_probs(model(rows[r]).float(), t[r]), len(rows), batch_size, desc='RISE')
 
 @register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n_masks forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')
@@ -62,9 +62,10 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
          seed:int|None=0, # seed of the mask generator (on x's device); None: fresh masks, global RNG untouched
          baseline='zero', # what removed pixels become: 'zero' (the paper), 'black', 'blur' or a tensor
          batch_size:int|None=None, # most masked copies in one forward pass
+         precision:str='float32', # of the masked forward passes: 'float32' or 'bfloat16' (`forward_precision`)
         ) -> torch.Tensor:
     "RISE saliency `[B,H,W]`: `Σ_i P(y | r + M_i∘(x - r)) M_i / (N p)`, non-negative, at the input's resolution."
-    x = check_images(x); t = check_targets(target, x); check_int('n_masks', n_masks)
+    x = check_images(x); t = check_targets(target, x); check_int('n_masks', n_masks); check_precision(precision)
     B, H, W = len(x), *x.shape[-2:]
     grid, dy, dx = mask_draws(n_masks, s, p, seed, (H, W), x.device)
     with torch.no_grad():
@@ -73,7 +74,7 @@ def rise(model:nn.Module, x:torch.Tensor, # model in eval mode; images [B,3,H,W]
         for k in range(0, n_masks, per_chunk):
             m = build_masks(grid[k:k + per_chunk], dy[k:k + per_chunk], dx[k:k + per_chunk], (H, W)).to(x.dtype)
             rows = (r[:, None] + m[None, :, None]*(x - r)[:, None]).flatten(0, 1)
-            with holding(rows, m):                         # chunks inside fit what is left of the budget
+            with holding(rows, m), forward_precision(precision, x.device):   # chunks fit what is left of the budget
                 probs = _class_probs(model, rows, t.repeat_interleave(len(m)), batch_size).view(B, len(m))
             sal += torch.einsum('bm,mhw->bhw', probs, m)
     return sal/(n_masks*p)

@@ -345,7 +345,8 @@ def evaluate(model:nn.Module, dataset, # model; a dataset of (image, label) or (
             x, labels, masks = _chunk(dataset, idx, transform, dev, cl, groups)
             logits, pred, t = _explained(model, x, labels, target, rows)
             if precision != 'float32':                    # the clean scores the metrics compare with, alike
-                with forward_precision(precision, dev): logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)
+                with forward_precision(precision, dev):
+                    logits = chunked_logits(model, lambda a, b: x[a:b], len(x), rows)
             keys = [_digest(x[j], int(t[j])) for j in range(len(idx))]
             for name, (fn, _) in fns.items():
                 bar.set_description(f'{name_of} · {name}')

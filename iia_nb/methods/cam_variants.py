@@ -178,7 +178,7 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
     def masked(rows):
         b, c = rows // C, rows % C
         H = normalize(resize_to(A[b, c], x)).to(x)
-        return _target_score(bb.model(x[b]*H[:, None]).float(), t[b], score)
+        return _target_score(bb.model(x[b]*H[:, None]).to(x.dtype), t[b], score)
     dead = A.flatten(2).eq(0).all(-1).flatten()           # channels zero everywhere: their mask H_c is all zeros
     live = (~dead).nonzero()[:, 0]
     with torch.no_grad(), forward_precision(precision, x.device):
@@ -186,7 +186,7 @@ def scorecam(model:nn.Module, x:torch.Tensor, target:torch.Tensor, # targets [B]
         if len(live):
             s[live] = chunked(lambda r: masked(live[r.to(live.device)]), len(live), batch_size, desc='Score-CAM')
         if dead.any():                                    # x ∘ 0 is the zero image, one pass for all of them
-            blank = _target_score(bb.model(torch.zeros_like(x[:1])).float().expand(B, -1), t, score)
+            blank = _target_score(bb.model(torch.zeros_like(x[:1])).to(x.dtype).expand(B, -1), t, score)
             s[dead] = blank.repeat_interleave(C)[dead]
         w = s.view(B, C).softmax(1)
     return resize_to((w[:, :, None, None]*A).sum(1).relu(), x)

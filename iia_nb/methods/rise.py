@@ -49,7 +49,7 @@ def rise_masks(n:int, size=(224, 224), s:int=7, p:float=0.5, seed:int|None=0, de
 def _class_probs(model:nn.Module, rows:torch.Tensor, t:torch.Tensor, batch_size:int) -> torch.Tensor:
     """Probability of class `t[i]` for each row of `rows`, `[N]` (`target_probs`: softmax, or the sigmoid of a single
     output), in chunks of `batch_size` rows."""
-    return chunked(lambda r: target_probs(model(rows[r]).float(), t[r]), len(rows), batch_size, desc='RISE')
+    return chunked(lambda r: target_probs(model(rows[r]).to(rows.dtype), t[r]), len(rows), batch_size, desc='RISE')
 
 @register('rise', label='RISE', family='perturbation', kinds=('cnn', 'vit'), passes='n_masks forward', needs_grad=False,
           reference='Petsiuk et al., RISE: Randomized Input Sampling for Explanation of Black-box Models, BMVC 2018')

@@ -293,7 +293,9 @@ def fit_tokens(student:nn.Module, teacher:nn.Module, x:torch.Tensor, # two timm 
 BENCH2_VIT_PLAIN_RECIPE = dict(
     n_train=30_000, epochs=2, lr=1e-3, batch_size=128, wd=0.05, smoothing=0.1, seed=0, threads=1,
     tokens_from='bench2_vit', depth=4,                                        # blocks 1-4 learn the hybrid's tokens
-    then=[dict(n_train=30_000, data_seed=1, epochs=2, lr=5e-4, seed=1, teacher='bench2_cnn', alpha=0.5, T=2.)])
+    then=[dict(n_train=30_000, data_seed=1, epochs=2, lr=5e-4, seed=1, teacher='bench2_cnn', alpha=0.5, T=2.),
+          *[dict(n_train=30_000, data_seed=10 + s, epochs=3, lr=lr, seed=10 + s, teacher='bench2_cnn', alpha=0.5, T=2.)
+            for s, lr in enumerate([0.001, 0.0007, 0.0005], 3)]])                         # stages 3-5: new images each
 
 # %% ../../nbs/00_foundations/07_train.ipynb #15bc3648
 LENET_RECIPE = dict(epochs=60, lr=3e-3, batch_size=64, wd=1e-4, seed=0)

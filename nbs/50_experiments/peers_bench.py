@@ -54,9 +54,11 @@ def reference_rise(model, x, t, masks, p=0.5, rows=64):
     return torch.stack(out)
 
 def row(method, peer, setting, ours, theirs, images, repeats, warmup=1):
-    "Time `ours` and `theirs` alternating; compare their maps once."
-    s = side_by_side({'ours': ours, 'theirs': theirs}, images, repeats, warmup)
-    agree = map_agreement(ours(), theirs())
+    "Time `ours` and `theirs` alternating; compare the maps of their last timed calls."
+    last = {}
+    def keep(k, f): last[k] = f()
+    s = side_by_side({'ours': lambda: keep('ours', ours), 'theirs': lambda: keep('theirs', theirs)}, images, repeats, warmup)
+    agree = map_agreement(last['ours'], last['theirs'])
     return dict(method=method, peer=peer, setting=setting, ours_s=s['ours'], theirs_s=s['theirs'],
                 ratio=s['ours']/s['theirs'], **agree)
 

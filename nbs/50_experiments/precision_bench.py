@@ -8,11 +8,10 @@ comparison of two methods in both precisions, and the speed of each part, float3
 Run on a quiet machine: the load average before and after is recorded with the numbers."""
 import argparse, json, os, platform, time
 import numpy as np, torch
-from scipy.stats import spearmanr
 from iia_nb.core import forward_precision
 from iia_nb.experiments.evaluate import evaluate
-from iia_nb.experiments.crosscheck import side_by_side
-from iia_nb.experiments.stats import bca_interval
+from iia_nb.experiments.crosscheck import side_by_side, map_agreement
+from iia_nb.experiments.stats import paired
 from iia_nb.methods.registry import explain
 from iia_nb.metrics.perturbation import chunked_logits
 from iia_nb.models.zoo import load_model
@@ -22,14 +21,18 @@ from iia_nb.data.images import transform_for
 METRICS = ['pos', 'neg', 'ins', 'del', 'adp', 'pic']
 PAIRS = dict(cnn=('gradcam', 'gradcam++'), vit=('gae', 'rollout'))   # two cheap methods compared in both precisions
 
-def spearman_min(a, b) -> float:
-    "The lowest per-image Spearman correlation of two stacks of maps."
-    return float(min(spearmanr(u.ravel(), v.ravel())[0] for u, v in zip(a.numpy(), b.numpy())))
+def timed_maps(make, images:int) -> tuple:
+    """`make(precision)` timed once in each precision, alternating (`side_by_side`); `(seconds per image, lowest
+    per-image Spearman of the bfloat16 maps against the float32 ones)` from those same calls."""
+    maps = {}
+    def run(p): maps[p] = make(p)
+    s = side_by_side({p: (lambda p=p: run(p)) for p in ('float32', 'bfloat16')}, images, 1, 0)
+    return s, map_agreement(maps['bfloat16'], maps['float32'])['spearman_min']
 
 def forward_speed(model, x, repeats) -> dict:
     "Seconds per image of one batched forward pass of `x`, float32 and bfloat16 alternating."
     def once(p):
-        with torch.no_grad(), forward_precision(p): chunked_logits(model, lambda a, b: x[a:b], len(x), len(x))
+        with forward_precision(p): chunked_logits(model, lambda a, b: x[a:b], len(x), len(x))
     return side_by_side({p: (lambda p=p: once(p)) for p in ('float32', 'bfloat16')}, len(x), repeats)
 
 def run_model(name:str, a) -> dict:
@@ -54,25 +57,21 @@ def run_model(name:str, a) -> dict:
     out['metric_diff'] = {m: dict(max_abs=float(diff[m].abs().max()), mean_abs=float(diff[m].abs().mean()),
                                   mean=float(diff[m].mean()), changed=int((diff[m] != 0).sum()), rows=len(diff))
                           for m in METRICS}
-    paired = {}
+    by_metric = {}
     for m in METRICS:                                          # method 1 - method 2, per image, in each precision
         row = {}
         for p, df in runs.items():
-            d = (df[df.method == pair[0]][m].values - df[df.method == pair[1]][m].values)
-            lo, hi = bca_interval(d, seed=0)
-            row[p] = dict(mean=float(d.mean()), lo=float(lo), hi=float(hi))
-        paired[m] = row
-    out['paired'] = dict(methods=list(pair), by_metric=paired)
+            r = paired(df[df.method == pair[0]][m].values, df[df.method == pair[1]][m].values, seed=0)
+            row[p] = dict(mean=r['effect'], lo=float(r['low']), hi=float(r['high']))
+        by_metric[m] = row
+    out['paired'] = dict(methods=list(pair), by_metric=by_metric)
     xr, tr = x[:a.rise_images], t[:a.rise_images]
-    rise = {p: (lambda p=p: explain(model, xr, 'rise', tr, n_masks=a.masks, precision=p)) for p in ('float32', 'bfloat16')}
-    out['rise'] = dict(images=a.rise_images, n_masks=a.masks, s_per_image=side_by_side(rise, len(xr), 1, 0),
-                       spearman_min=spearman_min(rise['bfloat16'](), rise['float32']()))
+    s, rho = timed_maps(lambda p: explain(model, xr, 'rise', tr, n_masks=a.masks, precision=p), len(xr))
+    out['rise'] = dict(images=a.rise_images, n_masks=a.masks, s_per_image=s, spearman_min=rho)
     if kind == 'cnn':
         xc, tc = x[:a.scorecam_images], t[:a.scorecam_images]
-        sc = {p: (lambda p=p: explain(model, xc, 'scorecam', tc, precision=p, batch_size=64))
-              for p in ('float32', 'bfloat16')}
-        out['scorecam'] = dict(images=a.scorecam_images, s_per_image=side_by_side(sc, len(xc), 1, 0),
-                               spearman_min=spearman_min(sc['bfloat16'](), sc['float32']()))
+        s, rho = timed_maps(lambda p: explain(model, xc, 'scorecam', tc, precision=p, batch_size=64), len(xc))
+        out['scorecam'] = dict(images=a.scorecam_images, s_per_image=s, spearman_min=rho)
     return out
 
 if __name__ == '__main__':
